@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One module per pipeline stage (STYLE.md). Lower modules never import higher ones:
+// CICU/CBLAS (C shims) → IO → Text → Data → nmt.
+let package = Package(
+    name: "nmt",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nmt", targets: ["nmt"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
+        .target(name: "CBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+        .target(name: "IO"),
+        .target(name: "Text", dependencies: ["CICU", "IO"]),
+        .target(name: "Data", dependencies: ["Text", "IO"]),
+        .executableTarget(
+            name: "nmt",
+            dependencies: ["IO", "Text", "Data",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "IOTests", dependencies: ["IO"]),
+        .testTarget(name: "TextTests", dependencies: ["Text", "IO", "CBLAS"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
+        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO"]),
+    ]
+)

@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whole-file reads and atomic writes over POSIX calls, with errors that name the path.
+public enum FileSystem {
+    /// Reads a whole regular file.
+    /// - Throws: `FileError` when the path is missing, a directory, or unreadable.
+    public static func readBytes(_ path: String) throws -> [UInt8] {
+        var info = stat()
+        if stat(path, &info) != 0 {
+            if errno == ENOENT || errno == ENOTDIR { throw FileError.notFound(path: path) }
+            throw FileError.unreadable(path: path, reason: errorText())
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw FileError.unreadable(path: path, reason: errorText()) }
+        defer { close(fd) }
+        return try readAll(fd: fd, path: path, sizeHint: Int(info.st_size))
+    }
+
+    /// Reads a file descriptor (a file or a pipe) to its end.
+    public static func readAll(fd: Int32, path: String, sizeHint: Int = 1 << 16) throws -> [UInt8] {
+        var out = [UInt8]()
+        var capacity = max(sizeHint + 1, 1 << 16)
+        var filled = 0
+        while true {
+            if filled == capacity { capacity *= 2 }
+            out.reserveCapacity(capacity)
+            let wanted = capacity - filled
+            var got = 0
+            out.append(contentsOf: repeatElement(0, count: wanted))
+            got = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, wanted) }
+            if got < 0 {
+                if errno == EINTR { out.removeLast(wanted); continue }
+                if errno == EISDIR { throw FileError.isDirectory(path: path) }
+                throw FileError.unreadable(path: path, reason: errorText())
+            }
+            out.removeLast(wanted - got)
+            filled += got
+            if got == 0 { return out }
+        }
+    }
+
+    /// Reads a text file into lines (see `LineBuffer` for line ends and the BOM).
+    public static func readLines(_ path: String) throws -> LineBuffer {
+        LineBuffer(contents: try readBytes(path))
+    }
+
+    /// Reads all of standard input into lines.
+    public static func readStandardInputLines() throws -> LineBuffer {
+        LineBuffer(contents: try readAll(fd: 0, path: "<stdin>"))
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Modification time in nanoseconds since the epoch, or nil when the path does not exist.
+    public static func modificationTime(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
+    }
+
+    /// Creates a directory and its parents (like `mkdir -p`).
+    public static func createDirectory(_ path: String) throws {
+        if isDirectory(path) { return }
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if !isDirectory(prefix) {
+                if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                    throw FileError.unwritable(path: prefix, reason: errorText())
+                }
+                if !isDirectory(prefix) { throw FileError.unwritable(path: prefix, reason: "not a directory") }
+            }
+            prefix += "/"
+        }
+    }
+
+    /// Writes `bytes` to a temporary file beside `path`, fsyncs it and renames it over `path`,
+    /// so that a reader sees either the old file or the whole new one, never half of it.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
+        let temporary = try writeTemporary(besides: path, bytes)
+        try commit(temporary: temporary, to: path)
+    }
+
+    /// Writes `bytes` to `path + ".tmp-<pid>"` and fsyncs it; returns that name.
+    /// Together with `commit(temporary:to:)` this lets several files be renamed only
+    /// once all of them are written.
+    public static func writeTemporary(besides path: String, _ bytes: [UInt8]) throws -> String {
+        let temporary = "\(path).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw FileError.unwritable(path: path, reason: errorText()) }
+        var written = 0
+        let ok: Bool = bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                written += n
+            }
+            return fsync(fd) == 0
+        }
+        let reason = ok ? "" : errorText()
+        close(fd)
+        if !ok {
+            unlink(temporary)
+            throw FileError.unwritable(path: path, reason: reason)
+        }
+        return temporary
+    }
+
+    /// Renames a temporary file written by `writeTemporary` onto its final name and syncs the directory.
+    public static func commit(temporary: String, to path: String) throws {
+        guard rename(temporary, path) == 0 else {
+            let reason = errorText()
+            unlink(temporary)
+            throw FileError.unwritable(path: path, reason: reason)
+        }
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    /// Removes a file if it exists; ignores errors (used to clean up temporaries).
+    public static func removeIfPresent(_ path: String) {
+        unlink(path)
+    }
+
+    /// Writes bytes to a file descriptor (standard output by default), all of them.
+    public static func write(_ bytes: [UInt8], fd: Int32 = 1) {
+        bytes.withUnsafeBytes { raw in
+            var written = 0
+            while written < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 { if errno == EINTR { continue }; return }
+                written += n
+            }
+        }
+    }
+
+    /// One line to standard error.
+    public static func printError(_ line: String) {
+        write(Array((line + "\n").utf8), fd: 2)
+    }
+
+    static func errorText() -> String {
+        String(cString: strerror(errno))
+    }
+}

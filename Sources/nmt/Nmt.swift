@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// The root command: a neural machine translation toolkit.
+struct Nmt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nmt",
+        abstract: "Neural machine translation: prepare a parallel corpus, train, translate, score.",
+        subcommands: [])
+}
