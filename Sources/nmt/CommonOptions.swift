@@ -1,0 +1,30 @@
+import ArgumentParser
+import IO
+
+/// Flags shared by the commands that do long work.
+struct CommonOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print no progress on standard error.")
+    var quiet = false
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int = ParallelLines.defaultThreads
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+/// Writes to a file atomically, or to standard output when the path is `-`.
+func writeOutput(_ bytes: [UInt8], to path: String) throws {
+    if path == "-" {
+        FileSystem.write(bytes)
+    } else {
+        try FileSystem.writeAtomically(path, bytes)
+    }
+}
+
+/// "3, 17, 20 (and 4 more)" for a warning that names lines.
+func lineList(_ lines: [Int], limit: Int = 20) -> String {
+    let shown = lines.prefix(limit).map(String.init).joined(separator: ", ")
+    return lines.count > limit ? "\(shown) (and \(lines.count - limit) more)" : shown
+}
