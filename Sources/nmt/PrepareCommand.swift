@@ -1,0 +1,121 @@
+import ArgumentParser
+import Data
+import IO
+
+/// `nmt prepare`: a raw parallel corpus → the token files, codes and vocabularies training reads.
+struct PrepareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prepare",
+        abstract: "Normalize, tokenize, filter and BPE-segment a parallel corpus; build vocabularies.",
+        discussion: """
+            Reads DIR/{train,dev,test}.{SRC,TGT} (or --src/--tgt with --split dev=N,test=N) and \
+            writes OUT/{train,dev,test}.{SRC,TGT}, OUT/bpe.codes (with --bpe-merges), \
+            OUT/vocab.{SRC,TGT} and OUT/report.json. Only train is filtered (empty or untranslated \
+            pairs, too long, length ratio, duplicates, sources also in dev or test); dev and test \
+            keep every line so they stay aligned with their references. Running it again on \
+            unchanged input and options reuses the result.
+            """)
+
+    @Option(name: .customLong("src-lang"), help: "Source language (en or fr).")
+    var sourceLanguage: String = "en"
+
+    @Option(name: .customLong("tgt-lang"), help: "Target language (en or fr).")
+    var targetLanguage: String = "fr"
+
+    @Option(name: .long, help: "Directory of raw {train,dev,test}.{SRC,TGT} files.")
+    var corpus: String?
+
+    @Option(name: .customLong("src"), help: "Raw source file (instead of --corpus).")
+    var sourceFile: String?
+
+    @Option(name: .customLong("tgt"), help: "Raw target file (instead of --corpus).")
+    var targetFile: String?
+
+    @Option(name: .long, help: "With --src/--tgt: pairs held out, as dev=N,test=N.")
+    var split: String?
+
+    @Option(name: .long, help: "Output directory.")
+    var out: String
+
+    @Option(name: .customLong("max-length"), help: "Drop training pairs with more tokens on a side.")
+    var maxLength: Int = 80
+
+    @Option(name: .customLong("length-ratio"), help: "Drop training pairs whose longer side is this many times the shorter.")
+    var lengthRatio: Double = 2.5
+
+    @Option(name: .customLong("bpe-merges"), help: "Learn a joint BPE with this many merges (0: no BPE).")
+    var bpeMerges: Int = 0
+
+    @Option(name: .customLong("src-vocab"), help: "Source vocabulary size, specials included (default: all tokens).")
+    var sourceVocabulary: Int?
+
+    @Option(name: .customLong("tgt-vocab"), help: "Target vocabulary size, specials included (default: all tokens).")
+    var targetVocabulary: Int?
+
+    @Option(name: .customLong("min-count"), help: "Leave tokens seen fewer times out of the vocabularies.")
+    var minCount: Int = 1
+
+    @Flag(name: .long, help: "Lowercase all text.")
+    var lowercase = false
+
+    @Flag(name: .long, help: "Prepare again even when the output is up to date.")
+    var force = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        for language in [sourceLanguage, targetLanguage] where !["en", "fr"].contains(language) {
+            throw ValidationError("languages must be en or fr, not '\(language)'")
+        }
+        if sourceLanguage == targetLanguage { throw ValidationError("--src-lang and --tgt-lang must differ") }
+        switch (corpus, sourceFile, targetFile) {
+        case (.some, nil, nil): if split != nil { throw ValidationError("--split goes with --src and --tgt, not --corpus") }
+        case (nil, .some, .some): _ = try parsedSplit()
+        default: throw ValidationError("give either --corpus DIR or both --src FILE and --tgt FILE")
+        }
+        if maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
+        if !(lengthRatio >= 1) { throw ValidationError("--length-ratio must be at least 1") }
+        if bpeMerges < 0 { throw ValidationError("--bpe-merges must not be negative") }
+        for size in [sourceVocabulary, targetVocabulary].compactMap({ $0 }) where size < 4 {
+            throw ValidationError("vocabulary sizes must be at least 4 (the specials)")
+        }
+        if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
+    }
+
+    /// "dev=2000,test=2000" → (2000, 2000); absent → (0, 0).
+    func parsedSplit() throws -> (dev: Int, test: Int) {
+        guard let split else { return (0, 0) }
+        var result = (dev: 0, test: 0)
+        for part in split.split(separator: ",") {
+            let pair = part.split(separator: "=")
+            guard pair.count == 2, let n = Int(pair[1]), n >= 0, ["dev", "test"].contains(pair[0]) else {
+                throw ValidationError("--split takes dev=N,test=N, not '\(split)'")
+            }
+            if pair[0] == "dev" { result.dev = n } else { result.test = n }
+        }
+        return result
+    }
+
+    func run() throws {
+        var options = PrepareOptions()
+        options.sourceLanguage = sourceLanguage
+        options.targetLanguage = targetLanguage
+        options.maxLength = maxLength
+        options.lengthRatio = lengthRatio
+        options.bpeMerges = bpeMerges
+        options.sourceVocabularySize = sourceVocabulary
+        options.targetVocabularySize = targetVocabulary
+        options.minCount = minCount
+        options.lowercase = lowercase
+        options.threads = common.threads
+        options.quiet = common.quiet
+        let source: CorpusSource
+        if let corpus {
+            source = .directory(corpus)
+        } else {
+            let (dev, test) = try parsedSplit()
+            source = .files(source: sourceFile!, target: targetFile!, dev: dev, test: test)
+        }
+        _ = try CorpusPreparation.run(source: source, outputDirectory: out, options: options, force: force)
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import IO
+import Text
+
+/// `nmt tokenize`: Moses tokenization and detokenization of standard input.
+struct TokenizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "Tokenize or detokenize text with Moses' rules (standard input to standard output).",
+        discussion: """
+            A line in, a line out. Input is NFC-normalized; tokenization then matches sacremoses \
+            MosesTokenizer(lang).tokenize(line, escape=False, return_str=True), and --detokenize \
+            matches MosesDetokenizer(lang).detokenize(tokens). Invalid UTF-8 bytes are replaced \
+            by U+FFFD and reported once, with their line numbers.
+            """)
+
+    @Option(name: .long, help: "Language of the text: en or fr.")
+    var lang: String
+
+    @Flag(name: .long, help: "Join tokens back into text instead of splitting it.")
+    var detokenize = false
+
+    @Flag(name: .long, help: "Lowercase the tokens (after tokenization, which reads case).")
+    var lowercase = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard ["en", "fr"].contains(lang) else { throw ValidationError("--lang must be en or fr, not '\(lang)'") }
+        if detokenize && lowercase { throw ValidationError("--lowercase applies to tokenization, not to --detokenize") }
+    }
+
+    func run() throws {
+        let tokenizer = try MosesTokenizer(language: lang)
+        let preprocessor = Preprocessor(tokenizer: tokenizer, lowercase: lowercase, removeInvisible: false)
+        let detokenizer = try MosesDetokenizer(language: lang)
+        let detokenize = self.detokenize
+        var stream = LineStream()
+        var repairedLines = [Int]()
+        let progress = Progress(detokenize ? "detokenize" : "tokenize", quiet: common.quiet)
+        while let block = try stream.next() {
+            let first = stream.linesRead - block.count
+            let (lines, repaired) = repairUTF8(block)
+            repairedLines += repaired.map { first + $0 + 1 }
+            let output: LineBuffer
+            if detokenize {
+                output = ParallelLines.map(lines, threads: common.threads, makeState: { MosesDetokenizer.Workspace() }) {
+                    _, line, workspace, out in detokenizer.detokenize(line, workspace: &workspace, into: &out)
+                }
+            } else {
+                output = preprocessor.process(lines, threads: common.threads)
+            }
+            FileSystem.write(output.fileContents())
+            progress.update(stream.linesRead)
+        }
+        if !repairedLines.isEmpty {
+            FileSystem.printError("nmt: warning: <stdin>: invalid UTF-8 replaced by U+FFFD on line\(repairedLines.count > 1 ? "s" : "") \(lineList(repairedLines))")
+        }
+    }
+}
+
+/// Replaces invalid UTF-8 in each line; returns the repaired lines and the (0-based) indices of those changed.
+func repairUTF8(_ lines: LineBuffer) -> (LineBuffer, [Int]) {
+    var repaired = [Int]()
+    for i in 0..<lines.count where !lines.withLine(i, { UTF8Repair.isValid($0) }) { repaired.append(i) }
+    if repaired.isEmpty { return (lines, []) }
+    var out = LineBuffer()
+    out.reserveCapacity(bytes: lines.bytes.count + 16, lines: lines.count)
+    var scratch = [UInt8]()
+    for i in 0..<lines.count {
+        scratch.removeAll(keepingCapacity: true)
+        lines.withLine(i) { UTF8Repair.repair($0, into: &scratch) }
+        out.append(scratch)
+    }
+    return (out, repaired)
+}
