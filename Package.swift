@@ -24,7 +24,8 @@ let package = Package(
             dependencies: ["IO", "Text", "Data",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "IOTests", dependencies: ["IO"]),
-        .testTarget(name: "TextTests", dependencies: ["Text", "IO", "CBLAS"]),
+        .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
+        .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO"]),
     ]
