@@ -22,6 +22,10 @@ static inline int nmt_icu_is_uppercase(uint32_t c) { return u_hasBinaryProperty(
 static inline int nmt_icu_is_white_space(uint32_t c) { return u_hasBinaryProperty((UChar32)c, UCHAR_WHITE_SPACE); }
 /// Unicode's Default_Ignorable_Code_Point property (zero-width characters and the like).
 static inline int nmt_icu_is_default_ignorable(uint32_t c) { return u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT); }
+/// POSIX alnum in Unicode's sense (UTS #18): Alphabetic or Decimal_Number.
+static inline int nmt_icu_is_posix_alnum(uint32_t c) { return u_hasBinaryProperty((UChar32)c, UCHAR_POSIX_ALNUM); }
+/// Bidirectional class of a scalar (U_WHITE_SPACE_NEUTRAL …), as `UCharDirection`.
+static inline int32_t nmt_icu_char_direction(uint32_t c) { return (int32_t)u_charDirection((UChar32)c); }
 /// Any binary property by its `UProperty` number.
 static inline int nmt_icu_has_binary_property(uint32_t c, int32_t property) { return u_hasBinaryProperty((UChar32)c, (UProperty)property); }
 /// Simple (one-to-one) lowercase mapping.
