@@ -84,7 +84,7 @@ public enum CorpusPreparation {
         var tokenized: [(split: String, sides: [LineBuffer])] = []
         for (split, lines) in raw.splits {
             let step = Progress("prepare: tokenize \(split)", unit: "lines", quiet: options.quiet)
-            let result = zip(preprocessors, lines.lines).map { $0.process($1, threads: options.threads) }
+            let result = zip(preprocessors, lines).map { $0.process($1, threads: options.threads) }
             step.finish(result[0].count * 2)
             tokenized.append((split, result))
         }
