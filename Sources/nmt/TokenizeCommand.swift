@@ -38,17 +38,21 @@ struct TokenizeCommand: ParsableCommand {
         var stream = LineStream()
         var repairedLines = [Int]()
         let progress = Progress(detokenize ? "detokenize" : "tokenize", quiet: common.quiet)
+        let tokenizers = LineMapper(threads: common.threads) { Preprocessor.Workspace() }
+        let detokenizers = LineMapper(threads: detokenize ? common.threads : 0) { MosesDetokenizer.Workspace() }
         while let block = try stream.next() {
             let first = stream.linesRead - block.count
             let (lines, repaired) = repairUTF8(block)
             repairedLines += repaired.map { first + $0 + 1 }
             let output: LineBuffer
             if detokenize {
-                output = ParallelLines.map(lines, threads: common.threads, makeState: { MosesDetokenizer.Workspace() }) {
-                    _, line, workspace, out in detokenizer.detokenize(line, workspace: &workspace, into: &out)
+                output = detokenizers.map(lines) { _, line, workspace, out in
+                    detokenizer.detokenize(line, workspace: &workspace, into: &out)
                 }
             } else {
-                output = preprocessor.process(lines, threads: common.threads)
+                output = tokenizers.map(lines) { _, line, workspace, out in
+                    preprocessor.process(line, workspace: &workspace, into: &out)
+                }
             }
             FileSystem.write(output.fileContents())
             progress.update(stream.linesRead)
