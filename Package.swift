@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "IO"),
         .target(name: "Text", dependencies: ["CICU", "IO"]),
         .target(name: "Data", dependencies: ["Text", "IO"]),
-        .target(name: "Eval", dependencies: ["IO"]),
+        .target(name: "Eval", dependencies: ["IO", "Text"]),
         .executableTarget(
             name: "nmt",
             dependencies: ["IO", "Text", "Data", "Eval",
@@ -28,7 +28,9 @@ let package = Package(
         .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
-        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO"]),
-        .testTarget(name: "EvalTests", dependencies: ["Eval", "IO", "nmt"]),
+        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "TestSupport"]),
+        // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),
     ]
 )
