@@ -9,7 +9,7 @@ import Testing
         let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
         let file = try FileSystem.readBytes("/\(root)/vocab/nonbreaking_prefix.\(language)")
         let embedded = try #require(NonbreakingPrefixes.files[language])
-        #expect(Array((embedded + "\n").utf8) == file)
+        #expect(embedded + "\n" == String(decoding: file, as: UTF8.self))
     }
 
     func kind(_ prefixes: NonbreakingPrefixes, _ prefix: String) -> NonbreakingPrefixes.Kind {
