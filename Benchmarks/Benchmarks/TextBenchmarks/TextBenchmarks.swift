@@ -41,7 +41,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // Units are lines: throughput reads as lines per second.
     Benchmark("tokenize train.fr (nmt, all cores)",
-              configuration: .init(scalingFactor: .one, units: [.throughput: .count])) { benchmark in
+              configuration: .init(units: [.throughput: .count], scalingFactor: .one)) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(french.process(trainFrench)) }
     }
     Benchmark("tokenize one line (nmt, warm workspace)",
@@ -54,6 +54,27 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             output.removeAll(keepingCapacity: true)
             line.withUnsafeBufferPointer { french.tokenizer.tokenize($0, workspace: &workspace, into: &output) }
+        }
+        blackHole(output)
+    }
+    // Reversible tokens: Moses, then one walk that lines its output up with the input.
+    let reversibleFrench = Preprocessor(tokenizer: try! MosesTokenizer(language: "fr"), kind: .reversible,
+                                        removeInvisible: false)
+    Benchmark("tokenize train.fr, reversible (nmt, all cores)",
+              configuration: .init(units: [.throughput: .count], scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(reversibleFrench.process(trainFrench)) }
+    }
+    Benchmark("tokenize one line, reversible (nmt, warm workspace)",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxIterations: 100_000)) { benchmark in
+        let tokenizer = ReversibleTokenizer(moses: french.tokenizer)
+        var workspace = ReversibleTokenizer.Workspace()
+        var output = [UInt8]()
+        let line = Array("Cette bibliothèque fournit l’interface (API) de GTK+ 3.0, en C et en C++\u{A0}: voir https://gtk.org.".utf8)
+        line.withUnsafeBufferPointer { tokenizer.tokenize($0, workspace: &workspace, into: &output) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            output.removeAll(keepingCapacity: true)
+            line.withUnsafeBufferPointer { tokenizer.tokenize($0, workspace: &workspace, into: &output) }
         }
         blackHole(output)
     }
