@@ -2,13 +2,13 @@
 import PackageDescription
 
 // One module per pipeline stage (STYLE.md). Lower modules never import higher ones:
-// CICU/CBLAS (C shims) → IO → Text → Data → nmt.
+// CICU/CBLAS (C shims) → IO → Text → Data → nmt; Eval (scoring) needs only IO.
 let package = Package(
     name: "nmt",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
-        .library(name: "NMT", targets: ["IO", "Text", "Data"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,14 +19,16 @@ let package = Package(
         .target(name: "IO"),
         .target(name: "Text", dependencies: ["CICU", "IO"]),
         .target(name: "Data", dependencies: ["Text", "IO"]),
+        .target(name: "Eval", dependencies: ["IO"]),
         .executableTarget(
             name: "nmt",
-            dependencies: ["IO", "Text", "Data",
+            dependencies: ["IO", "Text", "Data", "Eval",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "IOTests", dependencies: ["IO"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO"]),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "IO", "nmt"]),
     ]
 )

@@ -109,12 +109,11 @@ public enum CorpusPreparation {
             let bpe = BPE(codes: learned)
             let apply = Progress("prepare: apply BPE", unit: "lines", quiet: options.quiet)
             var applied = 0
+            let mapper = LineMapper(threads: options.threads) { BPE.Cache() }   // caches warm across splits
             for i in tokenized.indices {
                 tokenized[i].sides = tokenized[i].sides.map { lines in
                     applied += lines.count
-                    return ParallelLines.map(lines, threads: options.threads, makeState: { BPE.Cache() }) { _, line, cache, output in
-                        bpe.apply(line, cache: &cache, into: &output)
-                    }
+                    return mapper.map(lines) { _, line, cache, output in bpe.apply(line, cache: &cache, into: &output) }
                 }
             }
             apply.finish(applied)

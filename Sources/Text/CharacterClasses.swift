@@ -72,10 +72,10 @@ public final class CharacterClasses: @unchecked Sendable {
         var flags: UInt16 = 0
         let category = nmt_icu_char_type(scalar)
         let direction = nmt_icu_char_direction(scalar)
-        if category == Int32(U_SPACE_SEPARATOR.rawValue)
-            || direction == Int32(U_WHITE_SPACE_NEUTRAL.rawValue)
-            || direction == Int32(U_BLOCK_SEPARATOR.rawValue)
-            || direction == Int32(U_SEGMENT_SEPARATOR.rawValue) {
+        if category == NMT_ICU_SPACE_SEPARATOR
+            || direction == NMT_ICU_WHITE_SPACE_NEUTRAL
+            || direction == NMT_ICU_BLOCK_SEPARATOR
+            || direction == NMT_ICU_SEGMENT_SEPARATOR {
             flags |= space
         }
         let indicMark = viramasAndNuktas.contains(scalar)
@@ -85,13 +85,13 @@ public final class CharacterClasses: @unchecked Sendable {
         let isAlphabetic = inPerlTables && nmt_icu_is_alphabetic(scalar) != 0 || dataQuirk
         if isAlphabetic || indicMark { flags |= letter }
         if isAlphabetic { flags |= alphabetic }
-        if inPerlTables && (category == Int32(U_DECIMAL_DIGIT_NUMBER.rawValue)
-            || category == Int32(U_LETTER_NUMBER.rawValue) || category == Int32(U_OTHER_NUMBER.rawValue)) {
+        if inPerlTables && (category == NMT_ICU_DECIMAL_DIGIT_NUMBER
+            || category == NMT_ICU_LETTER_NUMBER || category == NMT_ICU_OTHER_NUMBER) {
             flags |= number
         }
         if nmt_icu_is_lowercase(scalar) != 0 || scalar == 0x25CC { flags |= lowercase }
-        if scalar < 0x10000 && category == Int32(U_CURRENCY_SYMBOL.rawValue) { flags |= currency }
-        if scalar < 0x10000 && category == Int32(U_OTHER_SYMBOL.rawValue) { flags |= otherSymbol }
+        if scalar < 0x10000 && category == NMT_ICU_CURRENCY_SYMBOL { flags |= currency }
+        if scalar < 0x10000 && category == NMT_ICU_OTHER_SYMBOL { flags |= otherSymbol }
         let keptByPadding = scalar == 0x2E || scalar == 0x27 || scalar == 0x60 || scalar == 0x2C || scalar == 0x2D
         if flags & (space | alphanumeric) == 0 && !keptByPadding { flags |= padded }    // . ' ` , -
         return flags

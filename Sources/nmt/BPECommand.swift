@@ -73,13 +73,12 @@ struct BPECommand: ParsableCommand {
             var stream = LineStream()
             var repairedLines = [Int]()
             let progress = Progress("bpe apply", quiet: common.quiet)
+            let mapper = LineMapper(threads: common.threads) { BPE.Cache() }
             while let block = try stream.next() {
                 let first = stream.linesRead - block.count
                 let (lines, repaired) = repairUTF8(block)
                 repairedLines += repaired.map { first + $0 + 1 }
-                let output = ParallelLines.map(lines, threads: common.threads, makeState: { BPE.Cache() }) {
-                    _, line, cache, out in bpe.apply(line, cache: &cache, into: &out)
-                }
+                let output = mapper.map(lines) { _, line, cache, out in bpe.apply(line, cache: &cache, into: &out) }
                 FileSystem.write(output.fileContents())
                 progress.update(stream.linesRead)
             }

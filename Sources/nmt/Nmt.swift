@@ -5,5 +5,6 @@ struct Nmt: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nmt",
         abstract: "Neural machine translation: prepare a parallel corpus, train, translate, score.",
-        subcommands: [TokenizeCommand.self, BPECommand.self, VocabCommand.self, PrepareCommand.self])
+        subcommands: [TokenizeCommand.self, BPECommand.self, VocabCommand.self, PrepareCommand.self,
+                      ScoreCommand.self])
 }

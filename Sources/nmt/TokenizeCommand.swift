@@ -51,12 +51,15 @@ struct TokenizeCommand: ParsableCommand {
         var stream = LineStream()
         var repairedLines = [Int]()
         let progress = Progress(detokenize ? "detokenize" : "tokenize", quiet: common.quiet)
+        let tokenizers = LineMapper(threads: common.threads) { Preprocessor.Workspace() }
+        let detokenizers = LineMapper(threads: detokenize ? common.threads : 0) { Postprocessor.Workspace() }
         while let block = try stream.next() {
             let first = stream.linesRead - block.count
             let (lines, repaired) = repairUTF8(block)
             repairedLines += repaired.map { first + $0 + 1 }
-            let output = detokenize ? postprocessor.process(lines, threads: common.threads)
-                                    : preprocessor.process(lines, threads: common.threads)
+            let output = detokenize
+                ? detokenizers.map(lines) { _, line, workspace, out in postprocessor.process(line, workspace: &workspace, into: &out) }
+                : tokenizers.map(lines) { _, line, workspace, out in preprocessor.process(line, workspace: &workspace, into: &out) }
             FileSystem.write(output.fileContents())
             progress.update(stream.linesRead)
         }

@@ -1,69 +1,61 @@
-// Prefixed inline wrappers over ICU's C API (after swift-numerics' _NumericsShims).
-// ICU's C names are version-renaming macros (u_charType → u_charType_72) that Swift
-// cannot import; these functions are plain C, so the macros expand here.
+// Wrappers over ICU's C API (after swift-numerics' _NumericsShims), with a prefix of their own.
+//
+// ICU's C names are version-renaming macros (u_charType → u_charType_72) that Swift cannot
+// import, so the calls live in shim.c, where the macros expand. This header names no ICU type
+// on purpose: Foundation on Linux carries its own ICU (_FoundationICU), and a module that saw
+// both sets of ICU headers would fail to build with "'UErrorCode' has different definitions".
 #ifndef NMT_CICU_H
 #define NMT_CICU_H
 
 #include <stdint.h>
-#include <unicode/uchar.h>
-#include <unicode/unorm2.h>
-#include <unicode/ustring.h>
-#include <unicode/utypes.h>
 
-/// General category of a scalar (U_UPPERCASE_LETTER …), as `UCharCategory`.
-static inline int32_t nmt_icu_char_type(uint32_t c) { return (int32_t)u_charType((UChar32)c); }
+/// The general categories and bidirectional classes Swift code asks about, with ICU's values
+/// (`UCharCategory`, `UCharDirection`; shim.c checks them against ICU's headers).
+enum {
+    NMT_ICU_DECIMAL_DIGIT_NUMBER = 9,
+    NMT_ICU_LETTER_NUMBER = 10,
+    NMT_ICU_OTHER_NUMBER = 11,
+    NMT_ICU_SPACE_SEPARATOR = 12,
+    NMT_ICU_CURRENCY_SYMBOL = 25,
+    NMT_ICU_OTHER_SYMBOL = 27,
+};
+enum {
+    NMT_ICU_BLOCK_SEPARATOR = 7,
+    NMT_ICU_SEGMENT_SEPARATOR = 8,
+    NMT_ICU_WHITE_SPACE_NEUTRAL = 9,
+};
+
+/// General category of a scalar (`UCharCategory`).
+int32_t nmt_icu_char_type(uint32_t c);
+/// Bidirectional class of a scalar (`UCharDirection`).
+int32_t nmt_icu_char_direction(uint32_t c);
 /// Unicode's Alphabetic property.
-static inline int nmt_icu_is_alphabetic(uint32_t c) { return u_hasBinaryProperty((UChar32)c, UCHAR_ALPHABETIC); }
+int nmt_icu_is_alphabetic(uint32_t c);
 /// Unicode's Lowercase property.
-static inline int nmt_icu_is_lowercase(uint32_t c) { return u_hasBinaryProperty((UChar32)c, UCHAR_LOWERCASE); }
+int nmt_icu_is_lowercase(uint32_t c);
 /// Unicode's Uppercase property.
-static inline int nmt_icu_is_uppercase(uint32_t c) { return u_hasBinaryProperty((UChar32)c, UCHAR_UPPERCASE); }
+int nmt_icu_is_uppercase(uint32_t c);
 /// Unicode's White_Space property.
-static inline int nmt_icu_is_white_space(uint32_t c) { return u_hasBinaryProperty((UChar32)c, UCHAR_WHITE_SPACE); }
+int nmt_icu_is_white_space(uint32_t c);
 /// Unicode's Default_Ignorable_Code_Point property (zero-width characters and the like).
-static inline int nmt_icu_is_default_ignorable(uint32_t c) { return u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT); }
-/// POSIX alnum in Unicode's sense (UTS #18): Alphabetic or Decimal_Number.
-static inline int nmt_icu_is_posix_alnum(uint32_t c) { return u_hasBinaryProperty((UChar32)c, UCHAR_POSIX_ALNUM); }
-/// Bidirectional class of a scalar (U_WHITE_SPACE_NEUTRAL …), as `UCharDirection`.
-static inline int32_t nmt_icu_char_direction(uint32_t c) { return (int32_t)u_charDirection((UChar32)c); }
-/// Any binary property by its `UProperty` number.
-static inline int nmt_icu_has_binary_property(uint32_t c, int32_t property) { return u_hasBinaryProperty((UChar32)c, (UProperty)property); }
+int nmt_icu_is_default_ignorable(uint32_t c);
+/// POSIX alnum: Alphabetic or Decimal_Number.
+int nmt_icu_is_posix_alnum(uint32_t c);
 /// Simple (one-to-one) lowercase mapping.
-static inline uint32_t nmt_icu_to_lower(uint32_t c) { return (uint32_t)u_tolower((UChar32)c); }
+uint32_t nmt_icu_to_lower(uint32_t c);
 /// Simple (one-to-one) uppercase mapping.
-static inline uint32_t nmt_icu_to_upper(uint32_t c) { return (uint32_t)u_toupper((UChar32)c); }
-/// The Unicode version ICU's data implements, as "15.0" (major, minor).
-static inline void nmt_icu_unicode_version(uint8_t out[4]) { u_getUnicodeVersion(out); }
+uint32_t nmt_icu_to_upper(uint32_t c);
+/// The Unicode version of ICU's data (major, minor, milli, micro).
+void nmt_icu_unicode_version(uint8_t out[4]);
 
-/// The shared NFC normalizer instance, or NULL on failure. Owned by ICU; never freed.
-static inline const UNormalizer2 *nmt_icu_nfc(void) {
-    UErrorCode status = U_ZERO_ERROR;
-    const UNormalizer2 *n = unorm2_getNFCInstance(&status);
-    return U_FAILURE(status) ? 0 : n;
-}
-
-/// Length of the prefix of `src` (UTF-16) that is already NFC (quick check "yes").
-static inline int32_t nmt_icu_nfc_span(const UNormalizer2 *n, const uint16_t *src, int32_t length) {
-    UErrorCode status = U_ZERO_ERROR;
-    int32_t span = unorm2_spanQuickCheckYes(n, (const UChar *)src, length, &status);
-    return U_FAILURE(status) ? 0 : span;
-}
-
-/// NFC of `src` (UTF-16) into `dest`; returns the needed length (may exceed `capacity`), or -1 on error.
-static inline int32_t nmt_icu_nfc_normalize(const UNormalizer2 *n, const uint16_t *src, int32_t length,
-                                            uint16_t *dest, int32_t capacity) {
-    UErrorCode status = U_ZERO_ERROR;
-    int32_t needed = unorm2_normalize(n, (const UChar *)src, length, (UChar *)dest, capacity, &status);
-    if (status == U_BUFFER_OVERFLOW_ERROR) return needed;
-    return U_FAILURE(status) ? -1 : needed;
-}
-
-/// Full lowercase mapping (root locale) of `src` (UTF-16) into `dest`; returns the needed length, or -1.
-static inline int32_t nmt_icu_str_to_lower(const uint16_t *src, int32_t length, uint16_t *dest, int32_t capacity) {
-    UErrorCode status = U_ZERO_ERROR;
-    int32_t needed = u_strToLower((UChar *)dest, capacity, (const UChar *)src, length, "", &status);
-    if (status == U_BUFFER_OVERFLOW_ERROR) return needed;
-    return U_FAILURE(status) ? -1 : needed;
-}
+/// The shared NFC normalizer (an ICU `UNormalizer2 *`), or NULL on failure. Owned by ICU.
+const void *nmt_icu_nfc(void);
+/// Length of the prefix of `src` (UTF-16) that is certainly NFC already (quick check "yes").
+int32_t nmt_icu_nfc_span(const void *normalizer, const uint16_t *src, int32_t length);
+/// NFC of `src` (UTF-16) into `dest`; returns the length needed (may exceed `capacity`), or -1.
+int32_t nmt_icu_nfc_normalize(const void *normalizer, const uint16_t *src, int32_t length,
+                              uint16_t *dest, int32_t capacity);
+/// Full lowercase mapping (root locale) of `src` (UTF-16) into `dest`; returns the length needed, or -1.
+int32_t nmt_icu_str_to_lower(const uint16_t *src, int32_t length, uint16_t *dest, int32_t capacity);
 
 #endif
