@@ -14,10 +14,10 @@ public enum ReversibleFormat {
     public static let joiner: UInt32 = 0xFFED
     /// U+FF05, `％`.
     public static let escape: UInt32 = 0xFF05
-    /// The UTF-8 of both marks starts with these two bytes: EF BF AD and EF BC 85.
+    /// The UTF-8 of the two marks; both start with EF, which the hot loops test first.
     static let joinerBytes: (UInt8, UInt8, UInt8) = (0xEF, 0xBF, 0xAD)
     static let escapeBytes: (UInt8, UInt8, UInt8) = (0xEF, 0xBC, 0x85)
-    /// The longest an escape is: `％` (3 bytes) and four digits.
+    /// The bytes of an escape: `％` (3) and four digits.
     static let escapeLength = 7
 
     /// Writes `％XXXX` (upper-case digits) for a scalar of the Basic Multilingual Plane.
