@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
-        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,7 +19,8 @@ let package = Package(
         .target(name: "IO"),
         .target(name: "Text", dependencies: ["CICU", "IO"]),
         .target(name: "Data", dependencies: ["Text", "IO"]),
-        .target(name: "Eval", dependencies: ["IO"]),
+        .target(name: "Eval", dependencies: ["IO", "Text"]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "IO"]),
         .executableTarget(
             name: "nmt",
             dependencies: ["IO", "Text", "Data", "Eval",
@@ -27,8 +28,11 @@ let package = Package(
         .testTarget(name: "IOTests", dependencies: ["IO"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
-        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO"]),
-        .testTarget(name: "EvalTests", dependencies: ["Eval", "IO", "nmt"]),
+        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "TestSupport"]),
+        // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Text
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import Text
 /// The tokenizations sacrebleu's BLEU offers that `nmt score` supports.
 ///
 /// `13a` reproduces mteval-v13a.pl as sacrebleu's `Tokenizer13a` does: drop `<skipped>`, join

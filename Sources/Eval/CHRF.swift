@@ -1,3 +1,4 @@
+import Text
 /// chrF (Popović 2015) exactly as sacrebleu 2.x computes it with its defaults: character n-grams
 /// of orders 1-6 with whitespace removed, no word n-grams, β = 2, and effective-order averaging
 /// (precision and recall averaged over the orders both sides have n-grams of) rather than ε

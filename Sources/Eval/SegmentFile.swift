@@ -1,3 +1,4 @@
+import Text
 import IO
 
 /// Reads hypothesis and reference files the way sacrebleu's command line does, so that scores

@@ -10,11 +10,11 @@ import Darwin
 /// point (the same order as comparing their UTF-8 bytes), its regular expressions treat
 /// `str.isspace()` characters as `\s`, and its command-line tools read files through `codecs`,
 /// whose `readline` ends a line at every `str.splitlines()` boundary, not only at `\n`.
-enum PythonText {
+package enum PythonText {
     /// Length in bytes of the character starting at `i` (1 for a byte that starts no valid sequence,
     /// so that malformed input is still cut into characters and never read past its end).
     @inline(__always)
-    static func characterLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+    package static func characterLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         let lead = bytes[i]
         if lead < 0x80 { return 1 }
         let length: Int
@@ -31,7 +31,7 @@ enum PythonText {
 
     /// The scalar value of the character at `i` of length `length` (as given by `characterLength`).
     @inline(__always)
-    static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, length: Int) -> UInt32 {
+    package static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, length: Int) -> UInt32 {
         switch length {
         case 2: return UInt32(bytes[i] & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
         case 3: return UInt32(bytes[i] & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
@@ -43,7 +43,7 @@ enum PythonText {
     }
 
     /// `chr(scalar).isspace()`, which is also what `\s` matches in a `str` regular expression.
-    static func isSpace(_ scalar: UInt32) -> Bool {
+    package static func isSpace(_ scalar: UInt32) -> Bool {
         switch scalar {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
             return true
@@ -53,7 +53,7 @@ enum PythonText {
     }
 
     /// True when any character of `bytes` is `isspace()` (a space, a tab, a no-break space…).
-    static func containsSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func containsSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while i < bytes.count {
             let length = characterLength(bytes, at: i)
@@ -67,7 +67,7 @@ enum PythonText {
     /// `\f`, U+001C–U+001E, U+0085, U+2028, U+2029), or 0 when there is none. `codecs.readline`
     /// ends a line after such a character and keeps it in the line.
     @inline(__always)
-    static func lineBoundaryLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+    package static func lineBoundaryLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         switch bytes[i] {
         case 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E:
             return 1
@@ -82,7 +82,7 @@ enum PythonText {
 
     /// Python's `<` on strings: code point order, which for UTF-8 is byte order.
     @inline(__always)
-    static func isLess(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isLess(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let common = min(a.count, b.count)
         if common > 0 {
             let order = memcmp(a.baseAddress!, b.baseAddress!, common)

@@ -1,3 +1,4 @@
+import TestSupport
 import Eval
 import Foundation
 import Testing

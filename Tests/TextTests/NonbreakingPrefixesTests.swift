@@ -1,7 +1,17 @@
+import IO
 import Testing
 @testable import Text
 
 @Suite struct NonbreakingPrefixesTests {
+    /// The lists compiled into the binary are the files in vocab/ (regenerate with vocab/embed.sh).
+    @Test(arguments: ["en", "fr"])
+    func embeddedListsEqualTheFilesInVocab(language: String) throws {
+        let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let file = try FileSystem.readBytes("/\(root)/vocab/nonbreaking_prefix.\(language)")
+        let embedded = try #require(NonbreakingPrefixes.files[language])
+        #expect(embedded + "\n" == String(decoding: file, as: UTF8.self))
+    }
+
     func kind(_ prefixes: NonbreakingPrefixes, _ prefix: String) -> NonbreakingPrefixes.Kind {
         Array(prefix.unicodeScalars.map(\.value)).withUnsafeBufferPointer { prefixes.kind(of: $0) }
     }

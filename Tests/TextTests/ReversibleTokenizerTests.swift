@@ -130,7 +130,7 @@ import IO
         let pieces = ["a", "b", "é", "Z", "1", "2", ",", ".", "..", "'", "’", "\"", "«", "»", "-", "—", "(", ")", "/",
                       ":", "?", "!", "%", "$", "@", " ", "  ", "\u{A0}", "\u{202F}", "\t", "\u{1}", "\u{1F}", "DOT",
                       "MULTI", "TM", "s", "n't", "l'", "No", "Mr", "日", "😀", "\u{301}", "￭", "％", "0020"]
-        var random = SplitMix(seed: 7)
+        var random = SplitMix64(seed: 7)
         return (0..<count).map { _ in
             let length = Int(random.next() % 12)
             return (0..<length).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
@@ -206,18 +206,5 @@ import IO
         #expect(line.count >= 100_000)
         #expect(text == line)
         #expect(elapsed < .seconds(2), "took \(elapsed)")
-    }
-}
-
-/// SplitMix64, for seeded random test lines.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,32 +1,33 @@
 import Foundation
 
 /// Runs the built `nmt` executable the way a user does, capturing its output and exit status.
-struct NmtProcess {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var stdoutBytes: [UInt8]
+public struct NmtProcess {
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+        public var stdoutBytes: [UInt8]
     }
 
-    /// The `nmt` built beside this test bundle (same build folder).
-    static let executable: String = {
+    /// The `nmt` built beside this test bundle (same build folder); test targets that use this
+    /// depend on the `nmt` executable target so that it is built first.
+    public static let executable: String = {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("nmt").path
     }()
 
     /// The repository root (for the shipped corpus and fixtures).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static func run(_ arguments: [String], stdin: [UInt8] = [], directory: URL? = nil) throws -> Result {
+    public static func run(_ arguments: [String], stdin: [UInt8] = [], directory: URL? = nil) throws -> Result {
         let scratch = try TemporaryDirectory()
         let input = scratch.url.appendingPathComponent("stdin")
         let output = scratch.url.appendingPathComponent("stdout")
         let errors = scratch.url.appendingPathComponent("stderr")
         try Data(stdin).write(to: input)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -44,26 +45,26 @@ struct NmtProcess {
 }
 
 /// A directory under the system's temporary folder, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
+public final class TemporaryDirectory {
+    public let url: URL
 
-    init() throws {
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
     deinit { try? FileManager.default.removeItem(at: url) }
 
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
     /// Writes a file and returns its path.
     @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
+    public func write(_ name: String, _ text: String) throws -> String {
         try write(name, Array(text.utf8))
     }
 
     @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+    public func write(_ name: String, _ bytes: [UInt8]) throws -> String {
         let path = self.path(name)
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
@@ -71,7 +72,7 @@ final class TemporaryDirectory {
         return path
     }
 
-    func read(_ name: String) throws -> String {
+    public func read(_ name: String) throws -> String {
         try String(contentsOfFile: path(name), encoding: .utf8)
     }
 }

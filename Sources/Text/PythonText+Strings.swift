@@ -5,36 +5,26 @@
 /// and `e` + U+0301 differ, unlike Swift's `String ==`). Text is therefore handled here as
 /// `[UInt32]` scalar values, and only characters that Python 3.11's Unicode 14 data knows change
 /// case, so a newer Swift Unicode table cannot make a score drift from sacrebleu's.
-enum PythonText {
+extension PythonText {
     /// The Unicode version of Python 3.11's `unicodedata` (that of the fixtures' sacrebleu).
-    static let unicodeVersion = (major: 14, minor: 0)
-
-    /// `str.isspace()`: the 29 code points of bidirectional class WS, B or S, or category Zs.
-    @inline(__always)
-    static func isSpace(_ value: UInt32) -> Bool {
-        if value < 0x80 { return (0x09...0x0D).contains(value) || (0x1C...0x20).contains(value) }
-        switch value {
-        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
-        default: return false
-        }
-    }
+    package static let unicodeVersion = (major: 14, minor: 0)
 
     /// The scalar values of a string, in order (no normalization).
-    static func scalars(_ text: String) -> [UInt32] {
+    package static func scalars(_ text: String) -> [UInt32] {
         var out = [UInt32]()
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars { out.append(scalar.value) }
         return out
     }
 
-    static func string(_ values: [UInt32]) -> String {
+    package static func string(_ values: [UInt32]) -> String {
         var out = String.UnicodeScalarView()
         for value in values { out.append(Unicode.Scalar(value)!) }
         return String(out)
     }
 
     /// `str.split()`: the ranges of the maximal runs of non-space characters.
-    static func words(_ text: [UInt32]) -> [Range<Int>] {
+    package static func words(_ text: [UInt32]) -> [Range<Int>] {
         var words = [Range<Int>]()
         var start = -1
         for (i, value) in text.enumerated() {
@@ -49,19 +39,19 @@ enum PythonText {
     }
 
     /// `str.rstrip()`.
-    static func rstripped(_ text: [UInt32]) -> [UInt32] {
+    package static func rstripped(_ text: [UInt32]) -> [UInt32] {
         var end = text.count
         while end > 0 && isSpace(text[end - 1]) { end -= 1 }
         return end == text.count ? text : Array(text[0..<end])
     }
 
     /// `''.join(text.split())`: the text without any whitespace.
-    static func removingSpaces(_ text: [UInt32]) -> [UInt32] {
+    package static func removingSpaces(_ text: [UInt32]) -> [UInt32] {
         text.filter { !isSpace($0) }
     }
 
     /// `str.lower()`: full lowercase mappings (U+0130 → "i̇"), and Σ → ς at the end of a word.
-    static func lowercased(_ text: [UInt32]) -> [UInt32] {
+    package static func lowercased(_ text: [UInt32]) -> [UInt32] {
         var out = [UInt32]()
         out.reserveCapacity(text.count)
         for (i, value) in text.enumerated() {
@@ -83,7 +73,7 @@ enum PythonText {
 
     /// Unicode's Final_Sigma condition as CPython tests it: a cased letter, then any
     /// case-ignorable ones, before Σ, and no cased letter after it (past case-ignorable ones).
-    static func isFinalSigma(_ text: [UInt32], at i: Int) -> Bool {
+    package static func isFinalSigma(_ text: [UInt32], at i: Int) -> Bool {
         var j = i - 1
         while j >= 0 && isCaseIgnorable(text[j]) { j -= 1 }
         guard j >= 0 && isCased(text[j]) else { return false }
@@ -93,7 +83,7 @@ enum PythonText {
     }
 
     /// Cased in Unicode 14. U+0295 ʕ was a lowercase letter until Unicode 16 made it Lo.
-    static func isCased(_ value: UInt32) -> Bool {
+    package static func isCased(_ value: UInt32) -> Bool {
         if value == 0x295 { return true }
         let properties = Unicode.Scalar(value)!.properties
         return knownToPython(properties) && properties.isCased
@@ -102,7 +92,7 @@ enum PythonText {
     /// Case-ignorable in Unicode 14. U+1171E (Ahom medial ra) was Mn until it became Mc.
     /// (These two overrides are the only differences a sweep of every code point found between
     /// Python 3.11's final-sigma decisions and Swift's newer tables.)
-    static func isCaseIgnorable(_ value: UInt32) -> Bool {
+    package static func isCaseIgnorable(_ value: UInt32) -> Bool {
         if value == 0x1171E { return true }
         let properties = Unicode.Scalar(value)!.properties
         return knownToPython(properties) && properties.isCaseIgnorable
@@ -110,7 +100,7 @@ enum PythonText {
 
     /// Whether the character was assigned by `unicodeVersion` (Python treats later ones as unassigned).
     @inline(__always)
-    static func knownToPython(_ properties: Unicode.Scalar.Properties) -> Bool {
+    package static func knownToPython(_ properties: Unicode.Scalar.Properties) -> Bool {
         guard let age = properties.age else { return false }
         return (age.major, age.minor) <= unicodeVersion
     }

@@ -1,0 +1,28 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One owned, 64-byte-aligned allocation of `Float`s, zero-filled, freed with the object.
+///
+/// A final class so that views (`Matrix`) into it stay valid for as long as it lives; nothing
+/// ever reallocates it.
+public final class FloatBuffer: @unchecked Sendable {
+    public let pointer: UnsafeMutablePointer<Float>
+    public let count: Int
+
+    public init(count: Int) {
+        self.count = count
+        var raw: UnsafeMutableRawPointer? = nil
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        precondition(posix_memalign(&raw, 64, (bytes + 63) & ~63) == 0, "out of memory allocating \(bytes) bytes")
+        memset(raw!, 0, bytes)
+        pointer = raw!.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    deinit { free(pointer) }
+
+    /// The whole buffer as one row.
+    public var matrix: Matrix { Matrix(pointer, rows: 1, columns: count) }
+
+    public func zero() { memset(pointer, 0, count * MemoryLayout<Float>.stride) }
+}

@@ -1,0 +1,82 @@
+import IO
+
+/// Where one parameter tensor lives in the model's flat buffers: an offset and a shape.
+public struct ParameterView: Sendable, Hashable {
+    public let name: String
+    public let offset: Int
+    public let rows: Int
+    public let columns: Int
+    /// Starts at zero instead of uniform noise (biases, as TensorFlow initializes them).
+    public let startsAtZero: Bool
+    public var count: Int { rows * columns }
+}
+
+/// The order and shapes of a model's parameters, built before the store is allocated.
+public struct ParameterLayout: Sendable {
+    public private(set) var views: [ParameterView] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    /// Adds a `rows × columns` tensor; offsets are rounded up to 16 floats (64 bytes) so every
+    /// tensor starts on a cache line.
+    public mutating func add(_ name: String, rows: Int, columns: Int, startsAtZero: Bool = false) -> ParameterView {
+        precondition(!views.contains { $0.name == name }, "parameter \(name) added twice")
+        let view = ParameterView(name: name, offset: count, rows: rows, columns: columns, startsAtZero: startsAtZero)
+        views.append(view)
+        count += (rows * columns + 15) & ~15
+        return view
+    }
+
+    /// A stable hash of the names and shapes, so that a checkpoint is never loaded into another model.
+    public var fingerprint: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for view in views {
+            for byte in "\(view.name):\(view.rows)x\(view.columns);".utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        }
+        return hash
+    }
+}
+
+/// All parameters of a model in one contiguous allocation, and their gradients in a second one
+/// with the same layout (llm.c's `ParameterTensors`): the optimiser, gradient clipping, zeroing
+/// and checkpoints each see one flat array, and a layer holds `ParameterView`s into it.
+public final class ParameterStore: @unchecked Sendable {
+    public let layout: ParameterLayout
+    public let values: FloatBuffer
+    public let gradients: FloatBuffer
+
+    public init(layout: ParameterLayout) {
+        self.layout = layout
+        values = FloatBuffer(count: layout.count)
+        gradients = FloatBuffer(count: layout.count)
+    }
+
+    public var count: Int { layout.count }
+
+    @inlinable public func value(_ view: ParameterView) -> Matrix {
+        Matrix(values.pointer + view.offset, rows: view.rows, columns: view.columns)
+    }
+
+    @inlinable public func gradient(_ view: ParameterView) -> Matrix {
+        Matrix(gradients.pointer + view.offset, rows: view.rows, columns: view.columns)
+    }
+
+    /// Backward passes add into the gradients (`+=`); one call resets them all before a step.
+    public func zeroGradients() { gradients.zero() }
+
+    /// Fills every parameter uniformly in [-scale, scale] from one seeded stream (the TF
+    /// tutorial's `random_uniform_initializer(-0.1, 0.1)`); tensors marked `startsAtZero` and the
+    /// padding between tensors stay zero.
+    public func initializeUniform(scale: Float, seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        values.zero()
+        for view in layout.views where !view.startsAtZero {
+            let p = values.pointer + view.offset
+            for i in 0..<view.count {
+                let unit = Float(random.next() >> 40) * (1.0 / Float(1 << 24))   // [0, 1)
+                p[i] = (2 * unit - 1) * scale
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Testing
+@testable import Tensor
+
+@Suite struct GEMMTests {
+    /// Every transpose combination, on strided views, with accumulation: against loops in Double.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func multiplyMatchesNaiveLoops(transposeA: Bool, transposeB: Bool) {
+        let m = 7, n = 5, k = 9
+        let buffer = FloatBuffer(count: 1000)
+        var seed: UInt64 = 42
+        for i in 0..<1000 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; buffer.pointer[i] = Float(Int(seed >> 40) % 2001 - 1000) / 1000 }
+        // Views with a stride wider than their columns, as column slices of a bigger matrix are.
+        let a = Matrix(buffer.pointer, rows: transposeA ? k : m, columns: transposeA ? m : k, stride: 11)
+        let b = Matrix(buffer.pointer + 200, rows: transposeB ? n : k, columns: transposeB ? k : n, stride: 12)
+        let c = Matrix(buffer.pointer + 400, rows: m, columns: n, stride: 8)
+        var expected = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0
+                for p in 0..<k { sum += Double(transposeA ? a[p, i] : a[i, p]) * Double(transposeB ? b[j, p] : b[p, j]) }
+                expected[i * n + j] = 0.5 * Double(c[i, j]) + 2 * sum
+            }
+        }
+        GEMM.multiply(a, transposeA: transposeA, b, transposeB: transposeB, into: c, alpha: 2, beta: 0.5)
+        var worst = 0.0
+        for i in 0..<m { for j in 0..<n { worst = max(worst, abs(Double(c[i, j]) - expected[i * n + j])) } }
+        #expect(worst < 1e-5, "largest difference \(worst)")
+    }
+
+    @Test func vectorProductMatchesLoops() {
+        let buffer = FloatBuffer(count: 64)
+        for i in 0..<64 { buffer.pointer[i] = Float(i % 7) - 3 }
+        let a = Matrix(buffer.pointer, rows: 3, columns: 4)
+        let x = buffer.pointer + 20, y = buffer.pointer + 40
+        GEMM.multiplyVector(a, transpose: true, x, into: y)      // y[4] = aᵀ x[3]
+        for j in 0..<4 { #expect(y[j] == (0..<3).reduce(Float(0)) { $0 + a[$1, j] * x[$1] }) }
+    }
+}
+
+@Suite struct StorageTests {
+    @Test func workspaceReusesMemoryAfterResetAndNeverMovesViews() {
+        let workspace = Workspace(blockSize: 64)
+        let first = workspace.matrix(rows: 4, columns: 10)
+        first.fill(7)
+        let big = workspace.matrix(rows: 10, columns: 10)       // larger than a block: a block of its own
+        let third = workspace.matrix(rows: 2, columns: 3)
+        #expect(first.array.allSatisfy { $0 == 7 })             // not moved or overwritten
+        #expect(big.array.allSatisfy { $0 == 0 } && third.count == 6)
+        let capacity = workspace.capacity
+        workspace.reset()
+        let again = workspace.matrix(rows: 4, columns: 10)
+        #expect(again.base == first.base)
+        #expect(again.array.allSatisfy { $0 == 0 })             // `matrix` zero-fills
+        _ = workspace.matrix(rows: 10, columns: 10)
+        _ = workspace.matrix(rows: 2, columns: 3)
+        #expect(workspace.capacity == capacity)                  // the same step shape allocates nothing
+    }
+
+    @Test func parameterLayoutAlignsTensorsAndInitializesUniformly() {
+        var layout = ParameterLayout()
+        let weight = layout.add("W", rows: 3, columns: 5)
+        let bias = layout.add("b", rows: 1, columns: 5, startsAtZero: true)
+        #expect(weight.offset == 0 && bias.offset == 16 && layout.count == 32)
+        let store = ParameterStore(layout: layout)
+        store.initializeUniform(scale: 0.1, seed: 1)
+        let values = store.value(weight).array
+        #expect(values.allSatisfy { abs($0) <= 0.1 } && Set(values).count == 15)
+        #expect(store.value(bias).array == [0, 0, 0, 0, 0])
+        store.gradient(bias).fill(1)
+        store.zeroGradients()
+        #expect(store.gradient(bias).array == [0, 0, 0, 0, 0])
+        var other = ParameterLayout()
+        _ = other.add("W", rows: 5, columns: 3)
+        #expect(other.fingerprint != layout.fingerprint)
+    }
+}
