@@ -15,6 +15,9 @@ public struct PrepareOptions: Sendable {
     public var targetVocabularySize: Int? = nil
     public var minCount = 1
     public var lowercase = false
+    /// Reversible tokens (the default: translations detokenize to exactly the text a user expects)
+    /// or plain Moses tokens.
+    public var tokenizer = TokenizerKind.reversible
     public var threads = ParallelLines.defaultThreads
     public var quiet = false
 
@@ -24,7 +27,7 @@ public struct PrepareOptions: Sendable {
     var signature: String {
         "format=\(CorpusPreparation.formatVersion) src=\(sourceLanguage) tgt=\(targetLanguage) max=\(maxLength) "
             + "ratio=\(lengthRatio) bpe=\(bpeMerges) sv=\(sourceVocabularySize ?? -1) tv=\(targetVocabularySize ?? -1) "
-            + "min=\(minCount) lower=\(lowercase) tokenizer=moses"
+            + "min=\(minCount) lower=\(lowercase) tokenizer=\(tokenizer.rawValue)"
     }
 }
 
@@ -78,7 +81,7 @@ public enum CorpusPreparation {
         }
 
         let preprocessors = try sides.map {
-            Preprocessor(tokenizer: try MosesTokenizer(language: $0), lowercase: options.lowercase)
+            Preprocessor(tokenizer: try MosesTokenizer(language: $0), kind: options.tokenizer, lowercase: options.lowercase)
         }
         // 1. Normalize and tokenize every side of every split.
         var tokenized: [(split: String, sides: [LineBuffer])] = []
@@ -308,7 +311,7 @@ public enum CorpusPreparation {
         return .object([
             ("source_language", .string(sides[0])),
             ("target_language", .string(sides[1])),
-            ("tokenizer", .string("moses")),
+            ("tokenizer", .string(options.tokenizer.rawValue)),
             ("lowercase", .bool(options.lowercase)),
             ("max_length", .int(options.maxLength)),
             ("length_ratio", .double(options.lengthRatio)),
