@@ -26,4 +26,41 @@ import Testing
         let back = try NmtProcess.run(["tokenize", "--lang", "fr", "--detokenize", "--reversible"], stdin: tokens.stdoutBytes)
         #expect(back.stdout == text)
     }
+
+    /// Invalid bytes become U+FFFD, one line still gives one line, and one warning names the lines.
+    @Test func invalidUTF8IsReplacedAndReportedOnce() throws {
+        let input: [UInt8] = Array("Hello, world.\n".utf8) + [0x62, 0xE9, 0x62, 0xE9, 0x0A] + Array("ok\n".utf8) + [0xFF, 0x0A]
+        let result = try NmtProcess.run(["tokenize", "--lang", "en"], stdin: input)
+        #expect(result.status == 0)
+        #expect(result.stdout == "Hello , world .\nb \u{FFFD} b \u{FFFD}\nok\n\u{FFFD}\n")   // U+FFFD is not alphanumeric: Moses pads it
+        #expect(result.stderr == "nmt: warning: <stdin>: invalid UTF-8 replaced by U+FFFD on lines 2, 4\n")
+    }
+
+    /// CRLF line ends and a BOM do not reach the tokens; a last line without a newline still counts.
+    @Test func crlfBOMAndMissingFinalNewline() throws {
+        let input: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("It's here.\r\n\r\nlast line".utf8)
+        let result = try NmtProcess.run(["tokenize", "--lang", "en", "--quiet"], stdin: input)
+        #expect(result.stdout == "It 's here .\n\nlast line\n")
+    }
+
+    @Test func badCodesFilesAreOneLineErrors() throws {
+        let dir = try TemporaryDirectory()
+        let header = try dir.write("header.codes", "#version: 9.9\na b\n")
+        var result = try NmtProcess.run(["bpe", "apply", "--codes", header], stdin: Array("a b\n".utf8))
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("nmt: error: \(header):1: "))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        let malformed = try dir.write("malformed.codes", "#version: 0.2\na b\nc d e\n")
+        result = try NmtProcess.run(["bpe", "apply", "--codes", malformed], stdin: Array("a b\n".utf8))
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("nmt: error: \(malformed):3: "))
+        result = try NmtProcess.run(["bpe", "apply", "--codes", dir.url.path], stdin: [])
+        #expect(result.stderr == "nmt: error: \(dir.url.path): is a directory, expected a file\n")
+    }
+
+    @Test func unsupportedLanguageIsAUsageError() throws {
+        let result = try NmtProcess.run(["tokenize", "--lang", "de"], stdin: [])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("nmt: error: --lang must be en or fr"))
+    }
 }
