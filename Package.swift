@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
@@ -21,6 +22,7 @@ let package = Package(
         .target(name: "Data", dependencies: ["Text", "IO"]),
         .target(name: "Eval", dependencies: ["IO", "Text"]),
         .target(name: "Tensor", dependencies: ["CBLAS", "IO"]),
+        .target(name: "Train", dependencies: ["Tensor", "Text", "IO", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "nmt",
             dependencies: ["IO", "Text", "Data", "Eval",
@@ -29,6 +31,7 @@ let package = Package(
         .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "IO"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
