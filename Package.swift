@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
-        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Loss", "Train"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +21,8 @@ let package = Package(
         .target(name: "Data", dependencies: ["Text", "IO"]),
         .target(name: "Eval", dependencies: ["IO", "Text"]),
         .target(name: "Tensor", dependencies: ["CBLAS", "IO"]),
+        .target(name: "Loss", dependencies: ["Tensor", "IO"]),
+        .target(name: "Train", dependencies: ["Tensor", "Loss", "IO"]),
         .executableTarget(
             name: "nmt",
             dependencies: ["IO", "Text", "Data", "Eval",
@@ -29,6 +31,8 @@ let package = Package(
         .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "IO"]),
+        .testTarget(name: "LossTests", dependencies: ["Loss", "Tensor", "IO"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Loss", "Tensor", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
