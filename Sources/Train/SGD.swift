@@ -1,0 +1,20 @@
+import Tensor
+
+/// Plain stochastic gradient descent, as the TF tutorial trains (`GradientDescentOptimizer`,
+/// Keras' `SGD` without momentum): w −= learningRate · g.
+public final class SGD: Optimizer {
+    public var learningRate: Float
+
+    public init(learningRate: Float) {
+        self.learningRate = learningRate
+    }
+
+    /// - Complexity: one pass over the flat buffers.
+    public func update(_ parameters: ParameterStore) {
+        let w = parameters.values.pointer, g = parameters.gradients.pointer
+        let rate = learningRate
+        FlatLoop.run(count: parameters.count) { range in
+            for k in range { w[k] -= g[k] * rate }
+        }
+    }
+}
