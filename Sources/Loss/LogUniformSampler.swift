@@ -73,7 +73,7 @@ public final class LogUniformSampler {
     /// One draw: ⌊exp(u · log(rangeMax + 1))⌋ − 1 for u uniform in [0, 1) (TF's `Sample`; the
     /// modulo only guards against rounding, as in TF).
     @inline(__always)
-    private func draw() -> Int {
+    func draw() -> Int {
         let unit = Double(random.next() >> 11) * 0x1p-53
         return (Int(exp(unit * logRange)) - 1) % rangeMax
     }
