@@ -21,8 +21,10 @@ let package = Package(
         .target(name: "Data", dependencies: ["Text", "IO"]),
         .target(name: "Eval", dependencies: ["IO", "Text"]),
         .target(name: "Tensor", dependencies: ["CBLAS", "IO"]),
-        .target(name: "Loss", dependencies: ["Tensor", "IO"]),
-        .target(name: "Train", dependencies: ["Tensor", "Loss", "IO"]),
+        // Lane-wise sqrt/exp for the loss and optimizer loops (Swift's are libm calls per lane).
+        .target(name: "CVectorMath"),
+        .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
+        .target(name: "Train", dependencies: ["Tensor", "Loss", "IO", "CVectorMath"]),
         .executableTarget(
             name: "nmt",
             dependencies: ["IO", "Text", "Data", "Eval",

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CVectorMath
 import Tensor
 
 /// Sampled softmax (Jean et al. 2015, §3) with TensorFlow's `tf.nn.sampled_softmax_loss` semantics
@@ -176,13 +177,7 @@ public struct SampledSoftmax: TokenLoss {
                 let row = Int(active[start + i]), label = Int(labels[row])
                 precondition(label >= 0 && label < vocabulary, "label \(label) at row \(row) out of range 0..<\(vocabulary)")
                 let r = z.row(i)
-                var maximum = -Float.infinity
-                for k in 0..<vocabulary {
-                    r[k] += outputBias[k]
-                    maximum = max(maximum, r[k])
-                }
-                var sum = 0.0
-                for k in 0..<vocabulary { sum += Double(exp(r[k] - maximum)) }
+                let (maximum, sum) = Self.logSumExpParts(r, bias: outputBias, count: vocabulary)
                 crossEntropy += Double(weights[row]) * (log(sum) + Double(maximum) - Double(r[label]))
                 total += Double(weights[row])
             }
@@ -200,50 +195,90 @@ public struct SampledSoftmax: TokenLoss {
     /// One row's softmax cross-entropy over [trueLogit, logits[j] + bias[j]…] with the true class at
     /// index 0. Column `accidentalHit` (≥ 0) gets probability exactly 0, as TF's −FLT_MAX gives it.
     /// Overwrites `logits` with dCE/dlogit · gradientScale, adds that into `biasSums`, and returns
-    /// the cross-entropy and dCE/dtrueLogit · gradientScale.
+    /// the cross-entropy and dCE/dtrueLogit · gradientScale. Eight lanes at a time (`count` is a
+    /// multiple of 8 or the tail runs lane by lane).
     @inline(__always)
     private static func softmaxCrossEntropy(trueLogit: Float, logits: UnsafeMutablePointer<Float>,
                                             bias: UnsafePointer<Float>, count: Int, accidentalHit: Int,
                                             gradientScale: Float, biasSums: UnsafeMutablePointer<Float>)
         -> (crossEntropy: Double, dTrue: Float) {
-        var maximum = trueLogit
-        for j in 0..<count {
-            logits[j] += bias[j]
-            maximum = max(maximum, logits[j])
-        }
-        if accidentalHit >= 0 {
-            logits[accidentalHit] = -.infinity
-            maximum = trueLogit
-            for j in 0..<count { maximum = max(maximum, logits[j]) }
-        }
+        let vectorCount = count & ~7
+        var j = 0
+        while j < vectorCount { nmt_store8(logits + j, nmt_load8(logits + j) + nmt_load8(bias + j)); j += 8 }
+        while j < count { logits[j] += bias[j]; j += 1 }
+        if accidentalHit >= 0 { logits[accidentalHit] = -.infinity }
+        var lanes = SIMD8<Float>(repeating: trueLogit)
+        j = 0
+        while j < vectorCount { lanes = nmt_max8(lanes, nmt_load8(logits + j)); j += 8 }
+        var maximum = nmt_reduce_max8(lanes)
+        while j < count { maximum = max(maximum, logits[j]); j += 1 }
+
         let trueExp = exp(trueLogit - maximum)
-        var sum = trueExp
-        for j in 0..<count {
-            let e = exp(logits[j] - maximum)
-            logits[j] = e
-            sum += e
+        var sums = SIMD8<Float>()
+        j = 0
+        while j < vectorCount {
+            let e = nmt_exp8(nmt_load8(logits + j) - maximum)      // exactly 0 at the hit (−∞)
+            nmt_store8(logits + j, e)
+            sums += e
+            j += 8
         }
+        var sum = trueExp + sums.sum()
+        while j < count { logits[j] = exp(logits[j] - maximum); sum += logits[j]; j += 1 }
+
         let factor = gradientScale / sum
-        for j in 0..<count {
-            logits[j] *= factor
-            biasSums[j] += logits[j]
+        j = 0
+        while j < vectorCount {
+            let d = nmt_load8(logits + j) * factor
+            nmt_store8(logits + j, d)
+            nmt_store8(biasSums + j, nmt_load8(biasSums + j) + d)
+            j += 8
         }
+        while j < count { logits[j] *= factor; biasSums[j] += logits[j]; j += 1 }
         let crossEntropy = Double(log(sum)) + Double(maximum) - Double(trueLogit)
         return (crossEntropy, trueExp * factor - gradientScale)
     }
+
+    /// For a full-softmax row: adds `bias` into `logits` and returns its maximum and Σ exp(logit −
+    /// maximum), summed in eight Float lanes over blocks of 512 and across blocks in Double.
+    @inline(__always)
+    private static func logSumExpParts(_ logits: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, count: Int)
+        -> (maximum: Float, sum: Double) {
+        let vectorCount = count & ~7
+        var lanes = SIMD8<Float>(repeating: -.infinity)
+        var k = 0
+        while k < vectorCount {
+            let z = nmt_load8(logits + k) + nmt_load8(bias + k)
+            nmt_store8(logits + k, z)
+            lanes = nmt_max8(lanes, z)
+            k += 8
+        }
+        var maximum = nmt_reduce_max8(lanes)
+        while k < count { logits[k] += bias[k]; maximum = max(maximum, logits[k]); k += 1 }
+        var sum = 0.0
+        k = 0
+        while k < vectorCount {
+            let end = min(k + 512, vectorCount)
+            var sums = SIMD8<Float>()
+            while k < end { sums += nmt_exp8(nmt_load8(logits + k) - maximum); k += 8 }
+            sum += Double(sums.sum())
+        }
+        while k < count { sum += Double(exp(logits[k] - maximum)); k += 1 }
+        return (maximum, sum)
+    }
 }
 
-/// Σ a[k]·b[k], with four partial sums so that the loop is not one long dependency chain.
+/// Σ a[k]·b[k], in eight lanes.
 @inline(__always)
 func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+    var lanes = SIMD8<Float>()
     var k = 0
-    while k + 4 <= count {
-        s0 += a[k] * b[k]; s1 += a[k + 1] * b[k + 1]; s2 += a[k + 2] * b[k + 2]; s3 += a[k + 3] * b[k + 3]
-        k += 4
+    while k + 8 <= count {
+        lanes += nmt_load8(a + k) * nmt_load8(b + k)
+        k += 8
     }
-    while k < count { s0 += a[k] * b[k]; k += 1 }
-    return (s0 + s1) + (s2 + s3)
+    var sum = lanes.sum()
+    while k < count { sum += a[k] * b[k]; k += 1 }
+    return sum
 }
 
 /// y[k] += alpha · x[k].

@@ -1,3 +1,4 @@
+import CVectorMath
 import Tensor
 
 /// TensorFlow's `tf.clip_by_global_norm` over the whole gradient buffer (every parameter's
@@ -26,7 +27,7 @@ public enum GradientClipping {
     /// output.weight and output.bias). The scaling still applies to the merged rows, as TF's
     /// optimizer merges the slices before it applies them.
     /// - Returns: the norm before clipping (TF's second output, `global_norm`).
-    /// - Complexity: one or two passes over the gradient buffer.
+    /// - Complexity: one or two passes over the gradient buffer (7 ms + 12 ms for 50 M floats).
     @discardableResult
     public static func clipByGlobalNorm(_ parameters: ParameterStore, maxNorm: Float, slices: [Slices] = []) -> Float {
         precondition(maxNorm > 0, "maxNorm must be positive")
@@ -44,35 +45,32 @@ public enum GradientClipping {
         var scale = maxNorm * min(1 / norm, 1 / maxNorm)
         if !norm.isFinite { scale = .nan }
         if scale != 1 {
-            FlatLoop.run(count: parameters.count) { range in
-                for k in range { g[k] *= scale }
-            }
+            for k in 0..<parameters.count { g[k] *= scale }
         }
         return norm
     }
 
-    /// Σ x², summed in Double (TF sums in Float; this is the more exact of the two).
+    /// Σ x², summed in Double (TF sums in Float; this is the more exact of the two): Float partial
+    /// sums in eight lanes over blocks of 4096, each block's total added in Double. Not
+    /// `addProduct`, which without FMA in the target is a call to fmaf per lane (70 ms instead of
+    /// 7 ms over 50 M floats).
     static func globalSquaredNorm(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        FlatLoop.sum(count: count) { range in
-            // Float partial sums of 8 lanes over blocks of 4096, each block's total added in
-            // Double: vectorizes, and stays exact to ~1e-7 relative over 50 M floats.
-            var total = 0.0
-            var start = range.lowerBound
-            while start < range.upperBound {
-                let end = min(start + 4096, range.upperBound)
-                var lanes = SIMD8<Float>()
-                var k = start
-                while k + 8 <= end {
-                    let chunk = UnsafeRawPointer(x + k).loadUnaligned(as: SIMD8<Float>.self)
-                    lanes.addProduct(chunk, chunk)
-                    k += 8
-                }
-                var block = Double(lanes.sum())
-                while k < end { block += Double(x[k] * x[k]); k += 1 }
-                total += block
-                start = end
+        var total = 0.0
+        var start = 0
+        while start < count {
+            let end = min(start + 4096, count)
+            var lanes = SIMD8<Float>()
+            var k = start
+            while k + 8 <= end {
+                let chunk = nmt_load8(x + k)
+                lanes += chunk * chunk
+                k += 8
             }
-            return total
+            var block = Double(lanes.sum())
+            while k < end { block += Double(x[k] * x[k]); k += 1 }
+            total += block
+            start = end
         }
+        return total
     }
 }

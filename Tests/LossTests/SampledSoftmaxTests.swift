@@ -19,6 +19,7 @@ import Testing
     @Test(arguments: SampledSoftmaxFixture.all)
     func matchesTheNumPyReference(_ fixture: SampledSoftmaxFixture) {
         let (projection, statesBuffer) = load(fixture)
+        defer { withExtendedLifetime(statesBuffer) {} }     // `states` only points into it
         let sampler = projection.loss.sampler
         let sampled = fixture.candidates.count
         let counts = fixture.candidates.map { sampler.expectedCount(of: Int($0), numSampled: sampled, numTries: fixture.numTries) }
@@ -59,6 +60,7 @@ import Testing
     @Test(arguments: SampledSoftmaxFixture.all)
     func evaluatesTheFullSoftmax(_ fixture: SampledSoftmaxFixture) {
         let (projection, statesBuffer) = load(fixture)
+        defer { withExtendedLifetime(statesBuffer) {} }
         let states = Matrix(statesBuffer.pointer, rows: fixture.rows, columns: fixture.hidden)
         let (crossEntropy, weight) = fixture.labels.withUnsafeBufferPointer { labels in
             fixture.weights.withUnsafeBufferPointer { weights in
@@ -81,6 +83,7 @@ import Testing
         for k in 0..<projection.weight.count { projection.weight.base[k] = uniform(1) }
         for k in 0..<vocabulary { projection.bias.base[k] = uniform(0.5) }
         let statesBuffer = FloatBuffer(count: rows * hidden)
+        defer { withExtendedLifetime(statesBuffer) {} }
         for k in 0..<rows * hidden { statesBuffer.pointer[k] = uniform(1.5) }
         let states = Matrix(statesBuffer.pointer, rows: rows, columns: hidden)
         let candidates = projection.loss.sampler.sample(sampled, trueClasses: []).candidates
@@ -137,6 +140,7 @@ import Testing
         let projection = Projection(vocabulary: vocabulary, hidden: hidden, numSampled: 20, seed: 5)
         projection.store.initializeUniform(scale: 0.5, seed: 2)
         let statesBuffer = FloatBuffer(count: rows * hidden)
+        defer { withExtendedLifetime(statesBuffer) {} }
         for k in 0..<rows * hidden { statesBuffer.pointer[k] = Float(k % 7) / 7 - 0.4 }
         let states = Matrix(statesBuffer.pointer, rows: rows, columns: hidden)
         let labels: [Int32] = [5, 0, 17, 2, 2, 250, 9, 1, 0, 0]
