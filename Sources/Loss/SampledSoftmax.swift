@@ -33,8 +33,10 @@ public struct SampledSoftmax: TokenLoss {
         init(vocabularySize: Int) { columnOf = [Int32](repeating: -1, count: vocabularySize) }
     }
 
-    /// Rows of the full-softmax logits computed at once by `evaluate` (a [rows, V] workspace block).
-    static let evaluationRows = 64
+    /// Rows of the full-softmax logits computed at once by `evaluate` (a [rows, V] workspace block,
+    /// 33 MB for V = 32,000). OpenBLAS packs output.weight once per block: for a config-M batch
+    /// (1,030 rows) 64-row blocks took 420 ms, 256-row blocks 200 ms.
+    static let evaluationRows = 256
 
     public init(weight: ParameterView, bias: ParameterView, numSampled: Int, sampler: LogUniformSampler) {
         precondition(bias.count == weight.rows, "output.bias has \(bias.count) entries for \(weight.rows) classes")
@@ -67,7 +69,8 @@ public struct SampledSoftmax: TokenLoss {
     /// - Parameters: states h̃ [N, H]; labels [N]; weights [N]; scale multiplies every CE (1/B).
     /// - Returns: Σ weights·CE·scale and dStates [N, H] (zero on rows of weight 0), after adding
     ///   into the gradient rows of `output.weight`/`output.bias` of the labels and candidates only.
-    /// - Complexity: 3 GEMMs of 2·n·numSampled·H flops for the n rows of nonzero weight.
+    /// - Complexity: 3 GEMMs of 2·n·numSampled·H flops for the n rows of nonzero weight; for
+    ///   config M (n ≈ 1,000 of 1,600, numSampled 512, H 512) 15.5 ms, of which the GEMMs take 13.4.
     public func forwardBackward(states: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>, scale: Float,
                                 candidates: LogUniformSampler.Candidates,
                                 parameters: ParameterStore, workspace: Workspace) -> (loss: Double, dStates: Matrix) {
@@ -156,7 +159,7 @@ public struct SampledSoftmax: TokenLoss {
 
     /// Full-softmax cross-entropy over the whole vocabulary (dev perplexity), `evaluationRows`
     /// rows at a time: Σ weights·CE and Σ weights over the rows of nonzero weight.
-    /// - Complexity: one GEMM of 2·n·V·H flops and n·V exponentials.
+    /// - Complexity: one GEMM of 2·n·V·H flops and n·V exponentials (200 ms for a config-M batch).
     public func evaluate(states: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>,
                          parameters: ParameterStore, workspace: Workspace) -> (crossEntropy: Double, weight: Double) {
         let hidden = states.columns, vocabulary = weight.rows

@@ -32,10 +32,10 @@ public enum GradientClipping {
     public static func clipByGlobalNorm(_ parameters: ParameterStore, maxNorm: Float, slices: [Slices] = []) -> Float {
         precondition(maxNorm > 0, "maxNorm must be positive")
         let g = parameters.gradients.pointer
-        // The dense part: the buffer outside the sliced views.
+        // The dense part: the buffer outside the sliced views, visited in offset order (by
+        // selection: a handful of views, and no array allocated per step).
         var squares = 0.0, start = 0
-        for view in slices.flatMap(\.views).sorted(by: { $0.offset < $1.offset }) {
-            precondition(view.offset >= start, "parameter \(view.name) given twice in slices")
+        while let view = nextView(in: slices, from: start) {
             squares += globalSquaredNorm(g + start, count: view.offset - start)
             start = view.offset + view.count
         }
@@ -48,6 +48,15 @@ public enum GradientClipping {
             for k in 0..<parameters.count { g[k] *= scale }
         }
         return norm
+    }
+
+    /// The sliced view with the smallest offset at or after `start`.
+    private static func nextView(in slices: [Slices], from start: Int) -> ParameterView? {
+        var next: ParameterView? = nil
+        for sliced in slices {
+            for view in sliced.views where view.offset >= start && view.offset < (next?.offset ?? Int.max) { next = view }
+        }
+        return next
     }
 
     /// Σ x², summed in Double (TF sums in Float; this is the more exact of the two): Float partial
