@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
-        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Loss", "Train"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,7 +22,10 @@ let package = Package(
         .target(name: "Data", dependencies: ["Text", "IO"]),
         .target(name: "Eval", dependencies: ["IO", "Text"]),
         .target(name: "Tensor", dependencies: ["CBLAS", "IO"]),
-        .target(name: "Train", dependencies: ["Tensor", "Text", "IO", .product(name: "Yams", package: "Yams")]),
+        // Lane-wise sqrt/exp for the loss and optimizer loops (Swift's are libm calls per lane).
+        .target(name: "CVectorMath"),
+        .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
+        .target(name: "Train", dependencies: ["Tensor", "Loss", "Text", "IO", "CVectorMath", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "nmt",
             dependencies: ["IO", "Text", "Data", "Eval",
@@ -31,7 +34,8 @@ let package = Package(
         .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "IO"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "IO"]),
+        .testTarget(name: "LossTests", dependencies: ["Loss", "Tensor", "IO"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Loss", "Tensor", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
