@@ -20,7 +20,8 @@ let package = Package(
         .target(name: "Text", dependencies: ["CICU", "IO"]),
         .target(name: "Data", dependencies: ["Text", "IO"]),
         .target(name: "Eval", dependencies: ["IO", "Text"]),
-        .target(name: "Tensor", dependencies: ["CBLAS", "IO"]),
+        .target(name: "CKernels"),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels", "IO"]),
         .executableTarget(
             name: "nmt",
             dependencies: ["IO", "Text", "Data", "Eval",
