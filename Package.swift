@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
-        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Loss"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "Eval", dependencies: ["IO", "Text"]),
         .target(name: "CKernels"),
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels", "IO"]),
+        .target(name: "Loss", dependencies: ["Tensor", "IO"]),
         .executableTarget(
             name: "nmt",
             dependencies: ["IO", "Text", "Data", "Eval",
