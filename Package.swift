@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
-        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Loss", "Train"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,7 +21,9 @@ let package = Package(
         .target(name: "Text", dependencies: ["CICU", "IO"]),
         .target(name: "Data", dependencies: ["Text", "IO"]),
         .target(name: "Eval", dependencies: ["IO", "Text"]),
-        .target(name: "Tensor", dependencies: ["CBLAS", "IO"]),
+        .target(name: "CKernels"),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels", "IO"]),
+        .target(name: "Model", dependencies: ["Tensor", "Data", "IO"]),
         // Lane-wise sqrt/exp for the loss and optimizer loops (Swift's are libm calls per lane).
         .target(name: "CVectorMath"),
         .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
@@ -36,6 +38,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "IO"]),
         .testTarget(name: "LossTests", dependencies: ["Loss", "Tensor", "IO"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Loss", "Tensor", "IO"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Loss", "Tensor", "Data", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
