@@ -27,7 +27,7 @@ let package = Package(
         // Lane-wise sqrt/exp for the loss and optimizer loops (Swift's are libm calls per lane).
         .target(name: "CVectorMath"),
         .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
-        .target(name: "Train", dependencies: ["Tensor", "Model", "Loss", "Text", "IO", "CVectorMath", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Train", dependencies: ["Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO", "CVectorMath", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "nmt",
             dependencies: ["IO", "Text", "Data", "Eval",

@@ -69,6 +69,13 @@ public struct BatchOrder: Sendable {
         public var cursors: [Int]
         /// Pairs handed out so far (epochs = pairsRead / pairs in all buckets).
         public var pairsRead: Int
+
+        public init(random: UInt64, passes: [Int], cursors: [Int], pairsRead: Int) {
+            self.random = random
+            self.passes = passes
+            self.cursors = cursors
+            self.pairsRead = pairsRead
+        }
     }
 
     public let seed: UInt64

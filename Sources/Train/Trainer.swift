@@ -1,0 +1,321 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Data
+import Dispatch
+import Eval
+import IO
+import Loss
+import Model
+import Tensor
+import Text
+
+/// Set by SIGINT/SIGTERM; the training loop checks it between steps, saves and stops.
+nonisolated(unsafe) private var stopRequested: Int32 = 0
+
+/// The training loop of `nmt train`: Adam or SGD with global-norm clipping over bucketed batches;
+/// a log line every `log_every` steps; every `eval_every` steps dev perplexity and dev BLEU,
+/// `best.ckpt` kept by dev BLEU, the learning rate decayed when dev perplexity stops improving,
+/// `training.svg` redrawn; `last.ckpt` at every evaluation, at the end and on SIGINT/SIGTERM.
+/// A run resumed from `last.ckpt` continues with the same data order, optimiser state and
+/// generators, so it ends with the parameters of a run that never stopped.
+public final class Trainer {
+    public struct Options: Sendable {
+        public var maxMinutes: Double? = nil
+        public var maxSteps: Int? = nil
+        public var quiet = false
+        public var threads = ParallelLines.defaultThreads
+        public init() {}
+    }
+
+    /// Dev translation for BLEU: the model's greedy output for the prepared dev sources, as text.
+    public typealias DevTranslator = (_ model: Seq2Seq, _ parameters: ParameterStore, _ sources: [[Int32]]) -> [String]
+
+    let directory: ModelDirectory
+    let options: Options
+    let recipe: Recipe
+    let train: ParallelCorpus
+    let dev: ParallelCorpus
+    let devReferences: [String]
+    let buckets: Buckets
+    let devTranslator: DevTranslator?
+    let model: Seq2Seq
+    let layout: ParameterLayout
+    let parameters: ParameterStore
+    let loss: any TokenLoss
+    let sampler: LogUniformSampler?
+    let optimizer: any Optimizer
+    let workspace = Workspace()
+    public private(set) var state: TrainingState
+    var order: BatchOrder
+
+    /// - Parameters:
+    ///   - train, dev: prepared pairs as ids; `devReferences` the raw dev targets BLEU compares with.
+    ///   - resume: continue from `last.ckpt` when there is one.
+    public init(directory: ModelDirectory, train: ParallelCorpus, dev: ParallelCorpus, devReferences: [String],
+                devTranslator: DevTranslator?, resume: Bool, options: Options) throws {
+        self.directory = directory
+        self.options = options
+        recipe = directory.recipe
+        self.train = train
+        self.dev = dev
+        self.devReferences = devReferences
+        self.devTranslator = devTranslator
+        buckets = Buckets(corpus: train, shapes: recipe.data.buckets.map { (source: $0[0], target: $0[1]) })
+        guard buckets.pairCount > 0 else { throw TrainingError.noPairsFit(path: directory.configPath) }
+        var layout = ParameterLayout()
+        model = Seq2Seq(configuration: directory.configuration, layout: &layout)
+        self.layout = layout
+        parameters = ParameterStore(layout: layout)
+        let seed = UInt64(recipe.train.seed)
+        if recipe.train.loss == "sampled" {
+            let sampler = LogUniformSampler(rangeMax: directory.targetVocabulary.count, seed: seed &+ 17)
+            self.sampler = sampler
+            loss = SampledSoftmax(weight: model.outputWeight, bias: model.outputBias,
+                                  numSampled: min(recipe.train.numSampled, directory.targetVocabulary.count), sampler: sampler)
+        } else {
+            sampler = nil
+            loss = SoftmaxCrossEntropy(weight: model.outputWeight, bias: model.outputBias)
+        }
+        let rate = Float(recipe.train.learningRate)
+        optimizer = recipe.train.optimizer == "sgd" ? SGD(learningRate: rate) : Adam(learningRate: rate)
+        let sizes = buckets.members.map(\.count)
+        order = BatchOrder(bucketSizes: sizes, batchSize: recipe.train.batchSize, seed: seed)
+        state = TrainingState(order: order.state, learningRate: recipe.train.learningRate)
+
+        let last = directory.checkpointPath(.last)
+        if resume && FileSystem.exists(last) {
+            let checkpoint = try Checkpoint(contentsOf: last)
+            try directory.verify(checkpoint, layout: layout, path: last)
+            guard let saved = TrainingState(checkpoint: checkpoint, buckets: sizes.count) else {
+                throw CheckpointError.foreign(path: last, reason: "it holds no training state for these buckets")
+            }
+            parameters.values.pointer.update(from: checkpoint.tensor("parameters")!.pointer, count: layout.count)
+            if let adam = optimizer as? Adam, let m = checkpoint.tensor("adam.m"), let v = checkpoint.tensor("adam.v"),
+               let step = checkpoint.integers("adam.step")?.first {
+                adam.restore(step: Int(step), firstMoment: UnsafeBufferPointer(start: m.pointer, count: m.count),
+                             secondMoment: UnsafeBufferPointer(start: v.pointer, count: v.count))
+            }
+            state = saved
+            order = BatchOrder(bucketSizes: sizes, batchSize: recipe.train.batchSize, seed: seed, state: saved.order)
+            sampler?.state = saved.samplerState
+            optimizer.learningRate = Float(saved.learningRate)
+        } else {
+            parameters.initializeUniform(scale: 0.1, seed: seed)
+        }
+    }
+
+    /// Pairs of train that no bucket holds.
+    public var droppedPairs: Int { buckets.dropped }
+
+    /// Trains until `max_steps` or `max_minutes`, whichever comes first, or a signal; always ends
+    /// with an evaluation and a checkpoint.
+    /// - Returns: whether the run finished (false when stopped by a signal).
+    @discardableResult
+    public func run() throws -> Bool {
+        if state.finished {
+            note("\(directory.path) has finished training (step \(state.step)); nothing to do")
+            return true
+        }
+        stopRequested = 0
+        signal(SIGINT) { _ in stopRequested = 1 }
+        signal(SIGTERM) { _ in stopRequested = 1 }
+        defer { signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
+
+        let maxSteps = options.maxSteps ?? (recipe.train.maxSteps > 0 ? recipe.train.maxSteps : Int.max)
+        let maxSeconds = (options.maxMinutes ?? recipe.train.maxMinutes) * 60
+        let start = Clock.seconds()
+        let elapsedBefore = state.elapsed
+        var intervalLoss = 0.0, intervalTokens = 0.0, intervalStart = Clock.seconds()
+        note("training \(recipe.name): \(Progress.group(buckets.pairCount)) pairs in \(buckets.shapes.count) buckets"
+             + " (\(buckets.dropped) too long), \(Progress.group(layout.count)) parameters, step \(state.step)")
+
+        // The next batch is built on another thread while the current step runs.
+        let prefetch = DispatchQueue(label: "nmt.batches")
+        var nextBatch = makeBatch()
+        var stopped = false
+        while state.step < maxSteps && state.elapsed < maxSeconds {
+            if stopRequested != 0 { stopped = true; break }
+            let batch = nextBatch.wait()
+            nextBatch = makeBatch(on: prefetch)
+            let (lossValue, tokens) = step(batch)
+            state.step += 1
+            state.elapsed = elapsedBefore + (Clock.seconds() - start)
+            intervalLoss += lossValue * Double(batch.size)
+            intervalTokens += tokens
+            if state.step % recipe.train.logEvery == 0 {
+                let now = Clock.seconds()
+                logInterval(loss: intervalLoss, tokens: intervalTokens, seconds: now - intervalStart,
+                            maxSeconds: maxSeconds, maxSteps: maxSteps)
+                intervalLoss = 0; intervalTokens = 0; intervalStart = now
+            }
+            if state.step % recipe.train.evalEvery == 0 {
+                try evaluate()
+                try saveCheckpoint()
+            }
+        }
+        _ = nextBatch.wait()
+        if stopped {
+            try saveCheckpoint()
+            note("stopped by a signal at step \(state.step); `nmt train --resume` continues from \(directory.checkpointPath(.last))")
+            return false
+        }
+        if state.step % recipe.train.evalEvery != 0 || state.curves.dev.last?.step != state.step { try evaluate() }
+        state.finished = true
+        try saveCheckpoint()
+        note("finished at step \(state.step) after \(Progress.duration(state.elapsed)); best dev BLEU \(String(format1: state.bestBLEU))")
+        return true
+    }
+
+    /// One optimisation step; returns the batch's loss (weighted CE / B) and its target tokens.
+    func step(_ batch: Batch) -> (Double, Double) {
+        workspace.reset()
+        parameters.zeroGradients()
+        let cache = model.forward(batch, parameters: parameters, workspace: workspace, training: true,
+                                  dropoutSeed: UInt64(recipe.train.seed) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(state.step))
+        let result = batch.decoderTarget.withUnsafeBufferPointer { labels in
+            batch.targetWeights.withUnsafeBufferPointer { weights in
+                loss.forwardBackward(states: cache.attentionalStates, labels: labels.baseAddress!, weights: weights.baseAddress!,
+                                     scale: 1 / Float(batch.size), parameters: parameters, workspace: workspace)
+            }
+        }
+        model.backward(cache, dAttentionalStates: result.dStates, parameters: parameters, workspace: workspace)
+        var slices: [GradientClipping.Slices] = []
+        if let sampled = loss as? SampledSoftmax {
+            slices = [GradientClipping.Slices(views: [model.outputWeight, model.outputBias], squaredNorm: sampled.sliceSquaredNorm)]
+        }
+        let norm = GradientClipping.clipByGlobalNorm(parameters, maxNorm: Float(recipe.train.maxGradientNorm), slices: slices)
+        if norm.isFinite { optimizer.update(parameters) }
+        if let sampler { state.samplerState = sampler.state }
+        return (result.loss, batch.targetWeights.reduce(0.0) { $0 + Double($1) })
+    }
+
+    /// A batch being built (or already built).
+    final class PendingBatch: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var batch: Batch?
+        func fulfil(_ b: Batch) { batch = b; done.signal() }
+        func wait() -> Batch { done.wait(); done.signal(); return batch! }
+    }
+
+    /// Draws the next batch. The saved order position is the one *before* it: a checkpoint taken
+    /// while it is pending makes a resumed run draw it again rather than skip it.
+    private func makeBatch(on queue: DispatchQueue? = nil) -> PendingBatch {
+        state.order = order.state
+        let (bucket, positions) = order.next()
+        let pending = PendingBatch()
+        let indices = positions.map { buckets.members[bucket][$0] }
+        let build: @Sendable () -> Void = { [buckets, train, reverse = recipe.data.reverseSource] in
+            pending.fulfil(buckets.batch(indices, bucket: bucket, corpus: train, reverseSource: reverse))
+        }
+        if let queue { queue.async(execute: build) } else { build() }
+        return pending
+    }
+
+    // MARK: - Evaluation
+
+    /// Dev perplexity (full softmax) and dev BLEU; keeps `best.ckpt`; decays the learning rate
+    /// when dev perplexity did not improve; redraws `training.svg`.
+    func evaluate() throws {
+        let evalStart = Clock.seconds()
+        let devBuckets = Buckets(corpus: dev, shapes: buckets.shapes)
+        var crossEntropy = 0.0, weight = 0.0
+        for (k, members) in devBuckets.members.enumerated() {
+            for start in stride(from: 0, to: members.count, by: recipe.train.batchSize) {
+                let indices = Array(members[start..<min(members.count, start + recipe.train.batchSize)])
+                let batch = devBuckets.batch(indices, bucket: k, corpus: dev, reverseSource: recipe.data.reverseSource)
+                workspace.reset()
+                let cache = model.forward(batch, parameters: parameters, workspace: workspace, training: false)
+                let (ce, w) = batch.decoderTarget.withUnsafeBufferPointer { labels in
+                    batch.targetWeights.withUnsafeBufferPointer { weights in
+                        loss.evaluate(states: cache.attentionalStates, labels: labels.baseAddress!, weights: weights.baseAddress!,
+                                      parameters: parameters, workspace: workspace)
+                    }
+                }
+                crossEntropy += ce
+                weight += w
+            }
+        }
+        let perplexity = weight > 0 ? exp(crossEntropy / weight) : .nan
+        var bleu = 0.0
+        if let devTranslator, !devReferences.isEmpty {
+            let sources = (0..<dev.count).map { i in Array(dev.sourceIDs[dev.sourceRange(i)]) }
+            let hypotheses = devTranslator(model, parameters, sources)
+            bleu = BLEU().corpusScore(hypotheses: hypotheses, references: [devReferences]).score
+        }
+        let improvedBLEU = bleu > state.bestBLEU
+        if perplexity >= state.bestDevPerplexity {
+            state.learningRate *= recipe.train.decay
+            optimizer.learningRate = Float(state.learningRate)
+        }
+        state.bestDevPerplexity = min(state.bestDevPerplexity, perplexity)
+        state.curves.dev.append((state.step, perplexity, bleu))
+        if improvedBLEU {
+            state.bestBLEU = bleu
+            try saveCheckpoint(to: .best)
+        }
+        let line = "step \(state.step) | dev ppl \(String(format2: perplexity)) | dev BLEU \(String(format1: bleu))"
+            + (improvedBLEU ? " (best)" : "") + " | lr \(state.learningRate) | eval \(Progress.duration(Clock.seconds() - evalStart))"
+        note(line)
+        appendLog(.object([("step", .int(state.step)), ("dev_perplexity", .double(perplexity)), ("dev_bleu", .double(bleu)),
+                           ("best", .bool(improvedBLEU)), ("learning_rate", .double(state.learningRate))]))
+        try FileSystem.writeAtomically(directory.curvesPath, Array(state.curves.svg(title: "\(recipe.name): training").utf8))
+    }
+
+    // MARK: - Checkpoints and logs
+
+    func saveCheckpoint(to choice: ModelDirectory.CheckpointChoice = .last) throws {
+        var checkpoint = Checkpoint()
+        checkpoint.texts.append(("recipe", recipe.yaml))
+        directory.stamp(&checkpoint, layout: layout)
+        state.save(into: &checkpoint)
+        checkpoint.tensors.append(("parameters", parameters.values))
+        if let adam = optimizer as? Adam {
+            checkpoint.integers.append(("adam.step", [UInt64(adam.step)]))
+            checkpoint.tensors.append(("adam.m", adam.firstMoment))
+            checkpoint.tensors.append(("adam.v", adam.secondMoment))
+        }
+        try checkpoint.write(to: directory.checkpointPath(choice))
+    }
+
+    private func logInterval(loss: Double, tokens: Double, seconds: Double, maxSeconds: Double, maxSteps: Int) {
+        let perplexity = tokens > 0 ? exp(loss / tokens) : .nan
+        let rate = tokens / max(seconds, 1e-9)
+        let perStep = state.elapsed / Double(max(state.step, 1))
+        let left = min(maxSeconds - state.elapsed, maxSteps == Int.max ? .infinity : Double(maxSteps - state.step) * perStep)
+        state.curves.train.append((state.step, perplexity))
+        note("step \(state.step) | epoch \(String(format2: order.epoch)) | lr \(state.learningRate) | train ppl \(String(format2: perplexity))"
+             + " | \(Progress.group(Int(rate))) tok/s | \(Progress.duration(state.elapsed)) elapsed | \(Progress.duration(max(0, left))) left")
+        appendLog(.object([("step", .int(state.step)), ("epoch", .double(order.epoch)), ("learning_rate", .double(state.learningRate)),
+                           ("train_perplexity", .double(perplexity)), ("target_tokens_per_second", .double(rate)),
+                           ("elapsed_seconds", .double(state.elapsed)), ("remaining_seconds", .double(max(0, left)))]))
+    }
+
+    private func appendLog(_ entry: JSON) {
+        let fd = open(directory.logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { return }
+        FileSystem.write(Array((entry.rendered() + "\n").utf8), fd: fd)
+        close(fd)
+    }
+
+    private func note(_ line: String) {
+        if !options.quiet { FileSystem.printError("train: " + line) }
+    }
+}
+
+public enum TrainingError: UserError, Equatable {
+    case noPairsFit(path: String)
+
+    public var description: String {
+        switch self {
+        case .noPairsFit(let path): return "\(path): no training pair fits data.buckets; raise the bucket sizes"
+        }
+    }
+}
+
+extension String {
+    /// "12.3"
+    init(format1 x: Double) { self = x.isFinite ? String((x * 10).rounded() / 10) : "\(x)" }
+    /// "12.34"
+    init(format2 x: Double) { self = x.isFinite ? String((x * 100).rounded() / 100) : "\(x)" }
+}
