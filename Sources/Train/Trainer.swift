@@ -62,6 +62,7 @@ public final class Trainer {
         self.devReferences = devReferences
         self.devTranslator = devTranslator
         buckets = Buckets(corpus: train, shapes: recipe.data.buckets.map { (source: $0[0], target: $0[1]) })
+        guard train.count > 0 else { throw TrainingError.noTrainingPairs }
         guard buckets.pairCount > 0 else { throw TrainingError.noPairsFit(path: directory.configPath) }
         var layout = ParameterLayout()
         model = Seq2Seq(configuration: directory.configuration, layout: &layout)
@@ -113,22 +114,31 @@ public final class Trainer {
     /// - Returns: whether the run finished (false when stopped by a signal).
     @discardableResult
     public func run() throws -> Bool {
+        let maxSteps = options.maxSteps ?? (recipe.train.maxSteps > 0 ? recipe.train.maxSteps : Int.max)
+        let maxSeconds = (options.maxMinutes ?? recipe.train.maxMinutes) * 60
         if state.finished {
-            note("\(directory.path) has finished training (step \(state.step)); nothing to do")
-            return true
+            if state.step >= maxSteps || state.elapsed >= maxSeconds {
+                note("\(directory.path) has finished training (step \(state.step)); nothing to do")
+                return true
+            }
+            state.finished = false      // resumed with higher limits: go on
         }
         stopRequested = 0
         signal(SIGINT) { _ in stopRequested = 1 }
         signal(SIGTERM) { _ in stopRequested = 1 }
+        // A parent may have started us with these signals blocked (the mask is inherited).
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         defer { signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
 
-        let maxSteps = options.maxSteps ?? (recipe.train.maxSteps > 0 ? recipe.train.maxSteps : Int.max)
-        let maxSeconds = (options.maxMinutes ?? recipe.train.maxMinutes) * 60
         let start = Clock.seconds()
         let elapsedBefore = state.elapsed
         var intervalLoss = 0.0, intervalTokens = 0.0, intervalStart = Clock.seconds()
         note("training \(recipe.name): \(Progress.group(buckets.pairCount)) pairs in \(buckets.shapes.count) buckets"
-             + " (\(buckets.dropped) too long), \(Progress.group(layout.count)) parameters, step \(state.step)")
+             + " (\(Progress.group(buckets.dropped)) too long), \(Progress.group(layout.count)) parameters, step \(state.step)")
 
         // The next batch is built on another thread while the current step runs.
         let prefetch = DispatchQueue(label: "nmt.batches")
@@ -305,9 +315,12 @@ public final class Trainer {
 
 public enum TrainingError: UserError, Equatable {
     case noPairsFit(path: String)
+    case noTrainingPairs
 
     public var description: String {
         switch self {
+        case .noTrainingPairs:
+            return "no training pairs are left after preparation (see report.json in the prepared data for why they were dropped)"
         case .noPairsFit(let path): return "\(path): no training pair fits data.buckets; raise the bucket sizes"
         }
     }

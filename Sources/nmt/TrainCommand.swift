@@ -1,0 +1,119 @@
+import ArgumentParser
+import Data
+import IO
+import Text
+import Train
+
+/// `nmt train`: prepares the recipe's data when needed and trains a model directory.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a translation model from a recipe.",
+        discussion: """
+            Prepares the recipe's corpus into data/<name> (reused while the corpus and the data \
+            settings are unchanged), then trains into the model directory (default models/<name>): \
+            config.yaml, vocab.src, vocab.tgt, bpe.codes, last.ckpt, best.ckpt (by dev BLEU), \
+            log.jsonl and training.svg. SIGINT/SIGTERM save last.ckpt before exiting; --resume \
+            continues from it with the same data order, optimizer state and generators.
+            """)
+
+    @Option(name: .long, help: "The recipe (YAML).")
+    var recipe: String
+
+    @Option(name: .long, help: "Model directory (default: models/<recipe name>).")
+    var out: String?
+
+    @Flag(name: .long, help: "Continue from the model directory's last checkpoint (start afresh when it has none).")
+    var resume = false
+
+    @Option(name: .customLong("max-minutes"), help: "Stop after this many minutes of training in all (default: the recipe's).")
+    var maxMinutes: Double?
+
+    @Option(name: .customLong("max-steps"), help: "Stop after this many steps in all (default: the recipe's).")
+    var maxSteps: Int?
+
+    @Option(name: .long, help: "Random seed (default: the recipe's).")
+    var seed: Int?
+
+    @Option(name: .customLong("data"), help: "Where the prepared corpus goes (default: data/<recipe name>).")
+    var dataDirectory: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if let maxMinutes, !(maxMinutes > 0) { throw ValidationError("--max-minutes must be greater than 0") }
+        if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
+        if let seed, seed < 0 { throw ValidationError("--seed must not be negative") }
+    }
+
+    func run() throws {
+        var recipe = try Recipe(contentsOf: self.recipe)
+        if let seed { recipe.train.seed = seed }
+        let modelPath = out ?? "models/\(recipe.name)"
+        let lastCheckpoint = modelPath + "/last.ckpt"
+        if FileSystem.exists(lastCheckpoint) && !resume {
+            throw TrainCommandError.modelExists(path: modelPath)
+        }
+
+        // 1. Data, prepared (or reused) with the recipe's settings.
+        let prepared = dataDirectory ?? "data/\(recipe.name)"
+        var options = PrepareOptions()
+        options.sourceLanguage = recipe.data.source
+        options.targetLanguage = recipe.data.target
+        options.maxLength = recipe.data.maxLength
+        options.bpeMerges = recipe.data.bpeMerges
+        options.sourceVocabularySize = recipe.data.sourceVocabulary
+        options.targetVocabularySize = recipe.data.targetVocabulary
+        options.minCount = recipe.data.minCount
+        options.lowercase = recipe.data.lowercase
+        options.tokenizer = recipe.data.tokenizer
+        options.threads = common.threads
+        options.quiet = common.quiet
+        _ = try CorpusPreparation.run(source: .directory(recipe.data.corpus), outputDirectory: prepared, options: options)
+        let (src, tgt) = (recipe.data.source, recipe.data.target)
+
+        // 2. The model directory: reopened to resume, else created from the prepared vocabularies.
+        let directory: ModelDirectory
+        if resume && FileSystem.exists(lastCheckpoint) {
+            directory = try ModelDirectory(path: modelPath)
+        } else {
+            directory = try ModelDirectory.create(
+                path: modelPath, recipe: recipe,
+                sourceVocabulary: try Vocabulary(contentsOf: "\(prepared)/vocab.\(src)"),
+                targetVocabulary: try Vocabulary(contentsOf: "\(prepared)/vocab.\(tgt)"),
+                codes: recipe.data.bpeMerges > 0 ? try BPECodes(contentsOf: "\(prepared)/bpe.codes") : nil)
+        }
+        let train = try ParallelCorpus(sourcePath: "\(prepared)/train.\(src)", targetPath: "\(prepared)/train.\(tgt)",
+                                       sourceVocabulary: directory.sourceVocabulary, targetVocabulary: directory.targetVocabulary)
+        let devSource = "\(prepared)/dev.\(src)"
+        var dev = ParallelCorpus()
+        var references: [String] = []
+        if FileSystem.exists(devSource) {
+            dev = try ParallelCorpus(sourcePath: devSource, targetPath: "\(prepared)/dev.\(tgt)",
+                                     sourceVocabulary: directory.sourceVocabulary, targetVocabulary: directory.targetVocabulary)
+            references = try FileSystem.readLines("\(recipe.data.corpus)/dev.\(tgt)").strings.map(Normalizer.nfc)
+        }
+
+        // 3. Train.
+        var trainerOptions = Trainer.Options()
+        trainerOptions.maxMinutes = maxMinutes
+        trainerOptions.maxSteps = maxSteps
+        trainerOptions.quiet = common.quiet
+        trainerOptions.threads = common.threads
+        let trainer = try Trainer(directory: directory, train: train, dev: dev, devReferences: references,
+                                  devTranslator: DevTranslation.make(directory: directory, threads: common.threads),
+                                  resume: resume, options: trainerOptions)
+        if try !trainer.run() { throw ExitCode(130) }
+    }
+}
+
+enum TrainCommandError: UserError {
+    case modelExists(path: String)
+
+    var description: String {
+        switch self {
+        case .modelExists(let path):
+            return "\(path) already holds a trained model; --resume continues it, --out DIR trains a new one"
+        }
+    }
+}
