@@ -17,7 +17,7 @@
 /// e^x, Cephes' single-precision polynomial after range reduction x = n·ln2 + r, |r| ≤ ln2/2
 /// (relative error ≈ 2e-7). Branch-free so that loops calling it vectorize; x is clamped to
 /// [-87.3, 88.3] (e^-87.3 ≈ 1.2e-38 stands for the underflow to 0).
-static inline float nmt_exp(float x) {
+static inline __attribute__((always_inline)) float nmt_exp(float x) {
     x = x < -87.3f ? -87.3f : x;
     x = x > 88.3f ? 88.3f : x;
     float n = __builtin_rintf(x * 1.44269504088896341f);
@@ -36,15 +36,15 @@ static inline float nmt_exp(float x) {
     return y * scale;
 }
 
-static inline float nmt_sigmoid(float x) { return 1.0f / (1.0f + nmt_exp(-x)); }
+static inline __attribute__((always_inline)) float nmt_sigmoid(float x) { return 1.0f / (1.0f + nmt_exp(-x)); }
 
 /// tanh(x) = sign(x)·(1 − e^{−2|x|}) / (1 + e^{−2|x|}): no overflow for any x.
-static inline float nmt_tanh1(float x) {
+static inline __attribute__((always_inline)) float nmt_tanh1(float x) {
     float t = nmt_exp(-2.0f * fabsf(x));
     return copysignf((1.0f - t) / (1.0f + t), x);
 }
 
-static inline void lstm_forward_row(int hidden, float *restrict z, const float *restrict cp, int hasPrev,
+static inline __attribute__((always_inline)) void lstm_forward_row(int hidden, float *restrict z, const float *restrict cp, int hasPrev,
                                     float *restrict c, float *restrict tc, float *restrict h) {
     float *zi = z, *zf = z + hidden, *zg = z + 2 * hidden, *zo = z + 3 * hidden;
     for (int k = 0; k < hidden; k++) {
@@ -69,7 +69,7 @@ void nmt_lstm_cell_forward(int rows, int hidden, float *gates, int ldg,
     }
 }
 
-static inline void lstm_backward_row(int hidden, float *restrict z, const float *restrict cp, int hasPrev,
+static inline __attribute__((always_inline)) void lstm_backward_row(int hidden, float *restrict z, const float *restrict cp, int hasPrev,
                                      const float *restrict tc, const float *restrict dh, float *restrict dc) {
     float *zi = z, *zf = z + hidden, *zg = z + 2 * hidden, *zo = z + 3 * hidden;
     for (int k = 0; k < hidden; k++) {
@@ -97,7 +97,7 @@ void nmt_lstm_cell_backward(int rows, int hidden, float *gates, int ldg,
     }
 }
 
-static inline float dot(int n, const float *restrict a, const float *restrict b) {
+static inline __attribute__((always_inline)) float dot(int n, const float *restrict a, const float *restrict b) {
     float lanes[NMT_LANES] = {0};
     int i = 0;
     for (; i + NMT_LANES <= n; i += NMT_LANES)
@@ -109,7 +109,7 @@ static inline float dot(int n, const float *restrict a, const float *restrict b)
 }
 
 /// Σ_j v_j tanh(q_j + k_j).
-static inline float concat_score(int n, const float *restrict q, const float *restrict k, const float *restrict v) {
+static inline __attribute__((always_inline)) float concat_score(int n, const float *restrict q, const float *restrict k, const float *restrict v) {
     float lanes[NMT_LANES] = {0};
     int i = 0;
     for (; i + NMT_LANES <= n; i += NMT_LANES)
