@@ -210,21 +210,25 @@ void nmt_tanh_backward(int rows, int columns, const float *y, int ldy, const flo
 }
 
 NMT_KERNEL
-double nmt_softmax_cross_entropy(int rows, int columns, float *logits, int ld,
+double nmt_softmax_cross_entropy(int rows, int columns, float *logits, int ld, const float *bias,
                                  const int32_t *labels, const float *weights, float scale,
-                                 int writeGradient) {
+                                 int writeGradient, float *biasGradient) {
     double loss = 0;
     for (int r = 0; r < rows; r++) {
         float *z = logits + (size_t)r * ld;
+        // Pass 1: add the bias (fused here rather than broadcast before the GEMM: one pass over
+        // the logits fewer) and find the largest logit.
         float lanes[NMT_LANES];
         for (int l = 0; l < NMT_LANES; l++) lanes[l] = -INFINITY;
         int j = 0;
+        if (bias) for (int k = 0; k < columns; k++) z[k] += bias[k];
         for (; j + NMT_LANES <= columns; j += NMT_LANES)
             for (int l = 0; l < NMT_LANES; l++) lanes[l] = z[j + l] > lanes[l] ? z[j + l] : lanes[l];
         float best = -INFINITY;
         for (; j < columns; j++) best = z[j] > best ? z[j] : best;
         for (int l = 0; l < NMT_LANES; l++) best = lanes[l] > best ? lanes[l] : best;
 
+        // Pass 2: Σ e^{z − max} (kept in z when a gradient follows).
         const float label = z[labels[r]];
         for (int l = 0; l < NMT_LANES; l++) lanes[l] = 0;
         float total = 0;
@@ -241,10 +245,13 @@ double nmt_softmax_cross_entropy(int rows, int columns, float *logits, int ld,
         for (int l = 0; l < NMT_LANES; l++) total += lanes[l];
         // CE = log Σ_j e^{z_j} − z_label, computed from the shifted logits.
         loss += (double)weights[r] * ((double)logf(total) + (double)best - (double)label);
+
+        // Pass 3: the gradient, and its column sums for the bias.
         if (writeGradient) {
             const float coefficient = weights[r] * scale, factor = coefficient / total;
             for (j = 0; j < columns; j++) z[j] *= factor;
             z[labels[r]] -= coefficient;
+            if (biasGradient) for (j = 0; j < columns; j++) biasGradient[j] += z[j];
         }
     }
     return loss;
