@@ -17,7 +17,7 @@
 /// e^x, Cephes' single-precision polynomial after range reduction x = n·ln2 + r, |r| ≤ ln2/2
 /// (relative error ≈ 2e-7). Branch-free so that loops calling it vectorize; x is clamped to
 /// [-87.3, 88.3] (e^-87.3 ≈ 1.2e-38 stands for the underflow to 0).
-static inline float nmt_exp(float x) {
+static inline __attribute__((always_inline)) float nmt_exp(float x) {
     x = x < -87.3f ? -87.3f : x;
     x = x > 88.3f ? 88.3f : x;
     float n = __builtin_rintf(x * 1.44269504088896341f);
@@ -36,15 +36,15 @@ static inline float nmt_exp(float x) {
     return y * scale;
 }
 
-static inline float nmt_sigmoid(float x) { return 1.0f / (1.0f + nmt_exp(-x)); }
+static inline __attribute__((always_inline)) float nmt_sigmoid(float x) { return 1.0f / (1.0f + nmt_exp(-x)); }
 
 /// tanh(x) = sign(x)·(1 − e^{−2|x|}) / (1 + e^{−2|x|}): no overflow for any x.
-static inline float nmt_tanh1(float x) {
+static inline __attribute__((always_inline)) float nmt_tanh1(float x) {
     float t = nmt_exp(-2.0f * fabsf(x));
     return copysignf((1.0f - t) / (1.0f + t), x);
 }
 
-static inline void lstm_forward_row(int hidden, float *restrict z, const float *restrict cp, int hasPrev,
+static inline __attribute__((always_inline)) void lstm_forward_row(int hidden, float *restrict z, const float *restrict cp, int hasPrev,
                                     float *restrict c, float *restrict tc, float *restrict h) {
     float *zi = z, *zf = z + hidden, *zg = z + 2 * hidden, *zo = z + 3 * hidden;
     for (int k = 0; k < hidden; k++) {
@@ -69,7 +69,7 @@ void nmt_lstm_cell_forward(int rows, int hidden, float *gates, int ldg,
     }
 }
 
-static inline void lstm_backward_row(int hidden, float *restrict z, const float *restrict cp, int hasPrev,
+static inline __attribute__((always_inline)) void lstm_backward_row(int hidden, float *restrict z, const float *restrict cp, int hasPrev,
                                      const float *restrict tc, const float *restrict dh, float *restrict dc) {
     float *zi = z, *zf = z + hidden, *zg = z + 2 * hidden, *zo = z + 3 * hidden;
     for (int k = 0; k < hidden; k++) {
@@ -97,7 +97,7 @@ void nmt_lstm_cell_backward(int rows, int hidden, float *gates, int ldg,
     }
 }
 
-static inline float dot(int n, const float *restrict a, const float *restrict b) {
+static inline __attribute__((always_inline)) float dot(int n, const float *restrict a, const float *restrict b) {
     float lanes[NMT_LANES] = {0};
     int i = 0;
     for (; i + NMT_LANES <= n; i += NMT_LANES)
@@ -109,7 +109,7 @@ static inline float dot(int n, const float *restrict a, const float *restrict b)
 }
 
 /// Σ_j v_j tanh(q_j + k_j).
-static inline float concat_score(int n, const float *restrict q, const float *restrict k, const float *restrict v) {
+static inline __attribute__((always_inline)) float concat_score(int n, const float *restrict q, const float *restrict k, const float *restrict v) {
     float lanes[NMT_LANES] = {0};
     int i = 0;
     for (; i + NMT_LANES <= n; i += NMT_LANES)
@@ -210,21 +210,25 @@ void nmt_tanh_backward(int rows, int columns, const float *y, int ldy, const flo
 }
 
 NMT_KERNEL
-double nmt_softmax_cross_entropy(int rows, int columns, float *logits, int ld,
+double nmt_softmax_cross_entropy(int rows, int columns, float *logits, int ld, const float *bias,
                                  const int32_t *labels, const float *weights, float scale,
-                                 int writeGradient) {
+                                 int writeGradient, float *biasGradient) {
     double loss = 0;
     for (int r = 0; r < rows; r++) {
         float *z = logits + (size_t)r * ld;
+        // Pass 1: add the bias (fused here rather than broadcast before the GEMM: one pass over
+        // the logits fewer) and find the largest logit.
         float lanes[NMT_LANES];
         for (int l = 0; l < NMT_LANES; l++) lanes[l] = -INFINITY;
         int j = 0;
+        if (bias) for (int k = 0; k < columns; k++) z[k] += bias[k];
         for (; j + NMT_LANES <= columns; j += NMT_LANES)
             for (int l = 0; l < NMT_LANES; l++) lanes[l] = z[j + l] > lanes[l] ? z[j + l] : lanes[l];
         float best = -INFINITY;
         for (; j < columns; j++) best = z[j] > best ? z[j] : best;
         for (int l = 0; l < NMT_LANES; l++) best = lanes[l] > best ? lanes[l] : best;
 
+        // Pass 2: Σ e^{z − max} (kept in z when a gradient follows).
         const float label = z[labels[r]];
         for (int l = 0; l < NMT_LANES; l++) lanes[l] = 0;
         float total = 0;
@@ -241,10 +245,13 @@ double nmt_softmax_cross_entropy(int rows, int columns, float *logits, int ld,
         for (int l = 0; l < NMT_LANES; l++) total += lanes[l];
         // CE = log Σ_j e^{z_j} − z_label, computed from the shifted logits.
         loss += (double)weights[r] * ((double)logf(total) + (double)best - (double)label);
+
+        // Pass 3: the gradient, and its column sums for the bias.
         if (writeGradient) {
             const float coefficient = weights[r] * scale, factor = coefficient / total;
             for (j = 0; j < columns; j++) z[j] *= factor;
             z[labels[r]] -= coefficient;
+            if (biasGradient) for (j = 0; j < columns; j++) biasGradient[j] += z[j];
         }
     }
     return loss;

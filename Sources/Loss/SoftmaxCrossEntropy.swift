@@ -17,20 +17,19 @@ public struct SoftmaxCrossEntropy: TokenLoss, Sendable {
     /// - Complexity: 6·n·V·H floating-point operations for the n rows with nonzero weight.
     public func forwardBackward(states: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>, scale: Float,
                                 parameters: ParameterStore, workspace: Workspace) -> (loss: Double, dStates: Matrix) {
-        let live = LiveRows(states: states, labels: labels, weights: weights, workspace: workspace)
+        let live = LiveRows(states: states, labels: labels, weights: weights, vocabulary: weight.rows, workspace: workspace)
         let dStates = workspace.matrix(rows: states.rows, columns: states.columns)
         guard live.count > 0 else { return (0, dStates) }
         let logits = self.logits(live.states, parameters: parameters, workspace: workspace)
         let loss = live.labels.withUnsafeBufferPointer { labels in
             live.weights.withUnsafeBufferPointer { weights in
                 nmt_softmax_cross_entropy(Int32(logits.rows), Int32(logits.columns), logits.base, Int32(logits.stride),
-                                          labels.baseAddress!, weights.baseAddress!, scale, 1)
+                                          parameters.value(bias).base, labels.baseAddress!, weights.baseAddress!, scale, 1,
+                                          parameters.gradient(bias).base)
             }
         }
-        // logits now hold dL/dlogits.
+        // The logits now hold dL/dlogits (and the bias gradient has their column sums).
         GEMM.multiply(logits, transposeA: true, live.states, into: parameters.gradient(weight), beta: 1)
-        nmt_add_column_sums(Int32(logits.rows), Int32(logits.columns), logits.base, Int32(logits.stride),
-                            parameters.gradient(bias).base)
         let dLive = workspace.uninitialized(rows: live.count, columns: states.columns)
         GEMM.multiply(logits, parameters.value(weight), into: dLive)
         for (i, row) in live.rows.enumerated() { dStates.row(row).update(from: dLive.row(i), count: states.columns) }
@@ -39,23 +38,22 @@ public struct SoftmaxCrossEntropy: TokenLoss, Sendable {
 
     public func evaluate(states: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>,
                          parameters: ParameterStore, workspace: Workspace) -> (crossEntropy: Double, weight: Double) {
-        let live = LiveRows(states: states, labels: labels, weights: weights, workspace: workspace)
+        let live = LiveRows(states: states, labels: labels, weights: weights, vocabulary: weight.rows, workspace: workspace)
         guard live.count > 0 else { return (0, 0) }
         let logits = self.logits(live.states, parameters: parameters, workspace: workspace)
         let crossEntropy = live.labels.withUnsafeBufferPointer { labels in
             live.weights.withUnsafeBufferPointer { weights in
                 nmt_softmax_cross_entropy(Int32(logits.rows), Int32(logits.columns), logits.base, Int32(logits.stride),
-                                          labels.baseAddress!, weights.baseAddress!, 1, 0)
+                                          parameters.value(bias).base, labels.baseAddress!, weights.baseAddress!, 1, 0, nil)
             }
         }
         return (crossEntropy, live.weights.reduce(0) { $0 + Double($1) })
     }
 
-    /// logits = states·Wᵀ + b [rows, V] in the workspace.
+    /// states·Wᵀ [rows, V] in the workspace (the softmax kernel adds the bias).
     func logits(_ states: Matrix, parameters: ParameterStore, workspace: Workspace) -> Matrix {
         let logits = workspace.uninitialized(rows: states.rows, columns: weight.rows)
-        nmt_broadcast_row(Int32(logits.rows), Int32(logits.columns), parameters.value(bias).base, logits.base, Int32(logits.stride))
-        GEMM.multiply(states, parameters.value(weight), transposeB: true, into: logits, beta: 1)
+        GEMM.multiply(states, parameters.value(weight), transposeB: true, into: logits)
         return logits
     }
 }
@@ -67,8 +65,9 @@ struct LiveRows {
     var weights: [Float] = []
     var states: Matrix
 
-    init(states all: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>, workspace: Workspace) {
+    init(states all: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>, vocabulary: Int, workspace: Workspace) {
         for i in 0..<all.rows where weights[i] != 0 {
+            precondition(labels[i] >= 0 && Int(labels[i]) < vocabulary, "label \(labels[i]) outside the vocabulary of \(vocabulary)")
             rows.append(i)
             self.labels.append(labels[i])
             self.weights.append(weights[i])

@@ -86,6 +86,18 @@ public struct LSTMLayer: Sendable {
         }
     }
 
+    /// One step outside a packed batch (decoding, one row per hypothesis): z = [x_t, h_{t-1}]·W + b
+    /// for every row of `state.inputs`, then the cell; writes `state`'s gates, cells, tanhCells, outputs.
+    /// - Parameter previousCells: c_{t-1} [rows, hidden].
+    public func step(_ state: Cache, previousCells: Matrix, parameters: ParameterStore) {
+        precondition(previousCells.rows == state.gates.rows && previousCells.columns == hidden, "previous cells shape")
+        projectInputs(state, precomputed: inputSize + hidden, parameters: parameters)
+        nmt_lstm_cell_forward(Int32(state.gates.rows), Int32(hidden), state.gates.base, Int32(state.gates.stride),
+                              previousCells.base, Int32(previousCells.stride), Int32(previousCells.rows),
+                              state.cells.base, Int32(state.cells.stride), state.tanhCells.base, Int32(state.tanhCells.stride),
+                              state.outputs.base, Int32(state.outputs.stride))
+    }
+
     /// Backward of step t (steps run from last to first).
     /// - Parameters:
     ///   - dOutputs: dL/dh [rows, hidden] packed; block t must be complete on entry (from above and

@@ -54,12 +54,13 @@ void nmt_tanh(int rows, int columns, float *x, int ld);
 void nmt_tanh_backward(int rows, int columns, const float *y, int ldy, const float *dy, int lddy,
                        float *dx, int lddx);
 
-/// Softmax cross-entropy of each row of logits [rows, columns] against labels[r], weighted by
-/// weights[r]. Returns Σ_r weights[r]·CE_r. When writeGradient is nonzero, the logits are
-/// overwritten with dL/dlogits = weights[r]·scale·(softmax − onehot(label)).
-double nmt_softmax_cross_entropy(int rows, int columns, float *logits, int ld,
+/// Softmax cross-entropy of each row of logits [rows, columns] (plus bias [columns] when not NULL)
+/// against labels[r], weighted by weights[r]. Returns Σ_r weights[r]·CE_r. When writeGradient is
+/// nonzero, the logits are overwritten with dL/dlogits = weights[r]·scale·(softmax − onehot(label)),
+/// and their column sums are added into biasGradient [columns] when it is not NULL.
+double nmt_softmax_cross_entropy(int rows, int columns, float *logits, int ld, const float *bias,
                                  const int32_t *labels, const float *weights, float scale,
-                                 int writeGradient);
+                                 int writeGradient, float *biasGradient);
 
 /// out[j] += Σ_r a[r, j] (bias gradients).
 void nmt_add_column_sums(int rows, int columns, const float *a, int lda, float *out);
