@@ -30,7 +30,7 @@ let package = Package(
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
-        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "TestSupport"]),
+        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),
