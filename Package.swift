@@ -8,10 +8,11 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
-        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
@@ -20,7 +21,13 @@ let package = Package(
         .target(name: "Text", dependencies: ["CICU", "IO"]),
         .target(name: "Data", dependencies: ["Text", "IO"]),
         .target(name: "Eval", dependencies: ["IO", "Text"]),
-        .target(name: "Tensor", dependencies: ["CBLAS", "IO"]),
+        .target(name: "CKernels"),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels", "IO"]),
+        .target(name: "Model", dependencies: ["Tensor", "Data", "IO"]),
+        // Lane-wise sqrt/exp for the loss and optimizer loops (Swift's are libm calls per lane).
+        .target(name: "CVectorMath"),
+        .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
+        .target(name: "Train", dependencies: ["Tensor", "Model", "Loss", "Text", "IO", "CVectorMath", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "nmt",
             dependencies: ["IO", "Text", "Data", "Eval",
@@ -29,6 +36,9 @@ let package = Package(
         .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "IO"]),
+        .testTarget(name: "LossTests", dependencies: ["Loss", "Tensor", "IO"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Loss", "Tensor", "IO"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Loss", "Tensor", "Data", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.

@@ -15,6 +15,9 @@ public struct PrepareOptions: Sendable {
     public var targetVocabularySize: Int? = nil
     public var minCount = 1
     public var lowercase = false
+    /// Reversible tokens (the default: translations detokenize to exactly the text a user expects)
+    /// or plain Moses tokens.
+    public var tokenizer = TokenizerKind.reversible
     public var threads = ParallelLines.defaultThreads
     public var quiet = false
 
@@ -24,7 +27,7 @@ public struct PrepareOptions: Sendable {
     var signature: String {
         "format=\(CorpusPreparation.formatVersion) src=\(sourceLanguage) tgt=\(targetLanguage) max=\(maxLength) "
             + "ratio=\(lengthRatio) bpe=\(bpeMerges) sv=\(sourceVocabularySize ?? -1) tv=\(targetVocabularySize ?? -1) "
-            + "min=\(minCount) lower=\(lowercase) tokenizer=moses"
+            + "min=\(minCount) lower=\(lowercase) tokenizer=\(tokenizer.rawValue)"
     }
 }
 
@@ -78,7 +81,7 @@ public enum CorpusPreparation {
         }
 
         let preprocessors = try sides.map {
-            Preprocessor(tokenizer: try MosesTokenizer(language: $0), lowercase: options.lowercase)
+            Preprocessor(tokenizer: try MosesTokenizer(language: $0), kind: options.tokenizer, lowercase: options.lowercase)
         }
         // 1. Normalize and tokenize every side of every split.
         var tokenized: [(split: String, sides: [LineBuffer])] = []
@@ -90,7 +93,9 @@ public enum CorpusPreparation {
         }
         // 2. Filter train.
         var held = Set<String>()
-        for (split, lines) in tokenized where split != "train" { held.formUnion(lines[0].strings) }
+        for (split, lines) in tokenized where split != "train" {
+            held.formUnion(lines[0].strings.map { comparisonKey($0, options.tokenizer) })
+        }
         var statistics: [String: SplitStatistics] = [:]
         for i in tokenized.indices where tokenized[i].split == "train" {
             let (kept, dropped) = filter(tokenized[i].sides[0], tokenized[i].sides[1], heldOut: held, options: options)
@@ -241,6 +246,13 @@ public enum CorpusPreparation {
         var targetTokens = 0
     }
 
+    /// The text two lines are compared by for the untranslated, duplicate and held-out filters:
+    /// reversible tokens without their joiners and escapes, so that pairs differing only in spacing
+    /// (a no-break space before `:`) count as equal, as they do in Moses mode.
+    static func comparisonKey(_ line: String, _ tokenizer: TokenizerKind) -> String {
+        tokenizer == .reversible ? ReversibleFormat.mosesTokens(line).joined(separator: " ") : line
+    }
+
     /// Applies the training filters in `DropReason` order; a pair is counted under the first that drops it.
     static func filter(_ source: LineBuffer, _ target: LineBuffer, heldOut: Set<String>,
                        options: PrepareOptions) -> (kept: [LineBuffer], dropped: [DropReason: Int]) {
@@ -250,20 +262,21 @@ public enum CorpusPreparation {
         var seen = Set<String>()
         for i in 0..<source.count {
             let s = source[i], t = target[i]
+            let sourceKey = comparisonKey(s, options.tokenizer), targetKey = comparisonKey(t, options.tokenizer)
             let sourceLength = s.isEmpty ? 0 : s.utf8.reduce(1) { $1 == 0x20 ? $0 + 1 : $0 }
             let targetLength = t.isEmpty ? 0 : t.utf8.reduce(1) { $1 == 0x20 ? $0 + 1 : $0 }
             let reason: DropReason?
             if sourceLength == 0 || targetLength == 0 {
                 reason = .empty
-            } else if s == t {
+            } else if sourceKey == targetKey {
                 reason = .untranslated
             } else if sourceLength > options.maxLength || targetLength > options.maxLength {
                 reason = .tooLong
             } else if Double(max(sourceLength, targetLength)) > options.lengthRatio * Double(min(sourceLength, targetLength)) {
                 reason = .lengthRatio
-            } else if !seen.insert(s + "\u{1}" + t).inserted {
+            } else if !seen.insert(sourceKey + "\u{1}" + targetKey).inserted {
                 reason = .duplicate
-            } else if heldOut.contains(s) {
+            } else if heldOut.contains(sourceKey) {
                 reason = .inDevOrTest
             } else {
                 reason = nil
@@ -308,7 +321,7 @@ public enum CorpusPreparation {
         return .object([
             ("source_language", .string(sides[0])),
             ("target_language", .string(sides[1])),
-            ("tokenizer", .string("moses")),
+            ("tokenizer", .string(options.tokenizer.rawValue)),
             ("lowercase", .bool(options.lowercase)),
             ("max_length", .int(options.maxLength)),
             ("length_ratio", .double(options.lengthRatio)),

@@ -33,7 +33,11 @@ public struct MosesDetokenizer: Sendable {
     /// - Parameter language: "en" or "fr".
     /// - Throws: `MosesError.unsupportedLanguage` for any other language.
     public init(language: String) throws {
-        self.language = try MosesLanguage(code: language)
+        self.init(language: try MosesLanguage(code: language))
+    }
+
+    public init(language: MosesLanguage) {
+        self.language = language
         self.classes = CharacterClasses.shared
     }
 

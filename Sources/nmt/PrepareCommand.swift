@@ -1,6 +1,7 @@
 import ArgumentParser
 import Data
 import IO
+import Text
 
 /// `nmt prepare`: a raw parallel corpus → the token files, codes and vocabularies training reads.
 struct PrepareCommand: ParsableCommand {
@@ -14,6 +15,13 @@ struct PrepareCommand: ParsableCommand {
             pairs, too long, length ratio, duplicates, sources also in dev or test); dev and test \
             keep every line so they stay aligned with their references. Running it again on \
             unchanged input and options reuses the result.
+
+            --tokenizer reversible (the default) keeps Moses' token boundaries and marks with ￭ \
+            (U+FFED) each side of a token where the text had no space ('l’image' → \
+            'l ￭’￭ image'), with other whitespace as escapes ('％00A0'), so that a translation \
+            detokenizes to text that reads like the input; the marks pass through BPE as part of \
+            the tokens. --tokenizer moses gives plain sacremoses tokens, whose detokenizer \
+            guesses the spaces. The choice is recorded in report.json.
             """)
 
     @Option(name: .customLong("src-lang"), help: "Source language (en or fr).")
@@ -54,6 +62,9 @@ struct PrepareCommand: ParsableCommand {
 
     @Option(name: .customLong("min-count"), help: "Leave tokens seen fewer times out of the vocabularies.")
     var minCount: Int = 1
+
+    @Option(name: .long, help: "reversible: Moses' tokens with ￭ joiner marks, detokenized exactly; moses: plain sacremoses tokens.")
+    var tokenizer: TokenizerKind = .reversible
 
     @Flag(name: .long, help: "Lowercase all text.")
     var lowercase = false
@@ -107,6 +118,7 @@ struct PrepareCommand: ParsableCommand {
         options.targetVocabularySize = targetVocabulary
         options.minCount = minCount
         options.lowercase = lowercase
+        options.tokenizer = tokenizer
         options.threads = common.threads
         options.quiet = common.quiet
         let source: CorpusSource
@@ -119,3 +131,5 @@ struct PrepareCommand: ParsableCommand {
         _ = try CorpusPreparation.run(source: source, outputDirectory: out, options: options, force: force)
     }
 }
+
+extension TokenizerKind: ExpressibleByArgument {}

@@ -2,7 +2,7 @@ import ArgumentParser
 import IO
 import Text
 
-/// `nmt tokenize`: Moses tokenization and detokenization of standard input.
+/// `nmt tokenize`: Moses tokenization and detokenization of standard input, plain or reversible.
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
@@ -10,8 +10,17 @@ struct TokenizeCommand: ParsableCommand {
         discussion: """
             A line in, a line out. Input is NFC-normalized; tokenization then matches sacremoses \
             MosesTokenizer(lang).tokenize(line, escape=False, return_str=True), and --detokenize \
-            matches MosesDetokenizer(lang).detokenize(tokens). Invalid UTF-8 bytes are replaced \
-            by U+FFFD and reported once, with their line numbers.
+            matches MosesDetokenizer(lang).detokenize(tokens). Moses' detokenizer has to guess the \
+            spaces, and guesses wrong on 13% of English and 31% of French lines of the shipped \
+            corpus (around ’, /, + and :, mostly).
+
+            --reversible keeps the same token boundaries and marks with ￭ (U+FFED) each side of a \
+            token where the text had no space ('l’image' → 'l ￭’￭ image'); other whitespace \
+            (non-breaking spaces, tabs, several spaces) and the control characters Moses deletes \
+            are kept as escapes ％XXXX (U+FF05 and the hexadecimal code point, '％00A0'), and so \
+            are literal ￭ and ％. No token contains a space. --detokenize --reversible then \
+            gives back the exact NFC input, and removing the marks gives Moses' tokens. Invalid \
+            UTF-8 bytes are replaced by U+FFFD and reported once, with their line numbers.
             """)
 
     @Option(name: .long, help: "Language of the text: en or fr.")
@@ -23,6 +32,9 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(name: .long, help: "Lowercase the tokens (after tokenization, which reads case).")
     var lowercase = false
 
+    @Flag(name: .long, help: "Mark with ￭ where the text had no space, so that detokenizing restores it exactly.")
+    var reversible = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -31,29 +43,23 @@ struct TokenizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let tokenizer = try MosesTokenizer(language: lang)
-        let preprocessor = Preprocessor(tokenizer: tokenizer, lowercase: lowercase, removeInvisible: false)
-        let detokenizer = try MosesDetokenizer(language: lang)
+        let kind: TokenizerKind = reversible ? .reversible : .moses
+        let preprocessor = Preprocessor(tokenizer: try MosesTokenizer(language: lang), kind: kind,
+                                        lowercase: lowercase, removeInvisible: false)
+        let postprocessor = preprocessor.postprocessor
         let detokenize = self.detokenize
         var stream = LineStream()
         var repairedLines = [Int]()
         let progress = Progress(detokenize ? "detokenize" : "tokenize", quiet: common.quiet)
         let tokenizers = LineMapper(threads: common.threads) { Preprocessor.Workspace() }
-        let detokenizers = LineMapper(threads: detokenize ? common.threads : 0) { MosesDetokenizer.Workspace() }
+        let detokenizers = LineMapper(threads: detokenize ? common.threads : 0) { Postprocessor.Workspace() }
         while let block = try stream.next() {
             let first = stream.linesRead - block.count
             let (lines, repaired) = repairUTF8(block)
             repairedLines += repaired.map { first + $0 + 1 }
-            let output: LineBuffer
-            if detokenize {
-                output = detokenizers.map(lines) { _, line, workspace, out in
-                    detokenizer.detokenize(line, workspace: &workspace, into: &out)
-                }
-            } else {
-                output = tokenizers.map(lines) { _, line, workspace, out in
-                    preprocessor.process(line, workspace: &workspace, into: &out)
-                }
-            }
+            let output = detokenize
+                ? detokenizers.map(lines) { _, line, workspace, out in postprocessor.process(line, workspace: &workspace, into: &out) }
+                : tokenizers.map(lines) { _, line, workspace, out in preprocessor.process(line, workspace: &workspace, into: &out) }
             FileSystem.write(output.fileContents())
             progress.update(stream.linesRead)
         }

@@ -1,11 +1,14 @@
 import IO
+import Text
 import Testing
 @testable import Data
 
 /// The training filters' boundaries: a limit is inclusive, one past it drops.
 @Suite struct FilterTests {
-    func filter(_ pairs: [(String, String)], maxLength: Int = 80, ratio: Double = 2.5, heldOut: Set<String> = []) -> (kept: [String], dropped: [DropReason: Int]) {
+    func filter(_ pairs: [(String, String)], maxLength: Int = 80, ratio: Double = 2.5, heldOut: Set<String> = [],
+                tokenizer: TokenizerKind = .moses) -> (kept: [String], dropped: [DropReason: Int]) {
         var options = PrepareOptions()
+        options.tokenizer = tokenizer
         options.maxLength = maxLength
         options.lengthRatio = ratio
         let (kept, dropped) = CorpusPreparation.filter(LineBuffer(lines: pairs.map(\.0)), LineBuffer(lines: pairs.map(\.1)),
@@ -31,5 +34,12 @@ import Testing
                             heldOut: ["held"])
         #expect(result.kept == ["a b", "a b"])
         #expect(result.dropped == [.empty: 1, .untranslated: 2, .tooLong: 0, .lengthRatio: 0, .duplicate: 1, .inDevOrTest: 1])
+    }
+
+    /// Reversible tokens that differ only in their spacing marks (`Prix:` / `Prix\u{A0}:`) are the same text.
+    @Test func reversibleTokensCompareWithoutTheirSpacingMarks() {
+        let result = filter([("Prix ￭:", "Prix ￭％00A0:"), ("a ￭.", "b ￭."), ("a ￭.", "b .")], tokenizer: .reversible)
+        #expect(result.kept == ["a ￭."])
+        #expect(result.dropped[.untranslated] == 1 && result.dropped[.duplicate] == 1)
     }
 }

@@ -31,11 +31,12 @@ import Testing
         let corpus = try makeCorpus(dir)
         let result = try NmtProcess.run(["prepare", "--corpus", corpus, "--out", dir.path("out"), "--max-length", "6", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try dir.read("out/train.en") == "Hello world .\nA small package .\n")
-        #expect(try dir.read("out/train.fr") == "Bonjour le monde .\nUn petit paquet .\n")
-        #expect(try dir.read("out/dev.en") == "The dev sentence .\n\nIt 's late .\n")
-        #expect(try dir.read("out/dev.fr") == "La phrase de dev .\n\nIl est tard .\n")
-        #expect(try dir.read("out/test.fr") == "Un test , enfin .\n")
+        // Reversible tokens by default: Moses' boundaries, ￭ where the text had no space.
+        #expect(try dir.read("out/train.en") == "Hello world ￭.\nA small package ￭.\n")
+        #expect(try dir.read("out/train.fr") == "Bonjour le monde ￭.\nUn petit paquet ￭.\n")
+        #expect(try dir.read("out/dev.en") == "The dev sentence ￭.\n\nIt ￭'s late ￭.\n")
+        #expect(try dir.read("out/dev.fr") == "La phrase de dev ￭.\n\nIl est tard ￭.\n")
+        #expect(try dir.read("out/test.fr") == "Un test ￭, enfin ￭.\n")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("out/report.json")))) as! [String: Any]
         let splits = report["splits"] as! [String: Any]
         let train = splits["train"] as! [String: Any]
@@ -44,8 +45,9 @@ import Testing
         let dropped = train["dropped"] as! [String: Int]
         #expect(dropped == ["empty": 1, "untranslated": 1, "too_long": 1, "length_ratio": 1, "duplicate": 1, "in_dev_or_test": 1])
         #expect((splits["dev"] as! [String: Any])["kept"] as? Int == 3)
+        #expect(report["tokenizer"] as? String == "reversible")
         // Vocabularies of train only, specials first.
-        #expect(try dir.read("out/vocab.en") == "<pad>\n<go>\n<eos>\n<unk>\n.\nA\nHello\npackage\nsmall\nworld\n")
+        #expect(try dir.read("out/vocab.en") == "<pad>\n<go>\n<eos>\n<unk>\n￭.\nA\nHello\npackage\nsmall\nworld\n")
         #expect(!FileManager.default.fileExists(atPath: dir.path("out/bpe.codes")))
     }
 
@@ -98,8 +100,28 @@ import Testing
         try dir.write("corpus/test.fr", bom + Array("Un\u{FEFF} test, enfin.\r\n".utf8))
         let result = try NmtProcess.run(["prepare", "--corpus", corpus, "--out", dir.path("out"), "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try dir.read("out/test.en") == "A test , finally .\n")
-        #expect(try dir.read("out/test.fr") == "Un test , enfin .\n")
+        #expect(try dir.read("out/test.en") == "A test ￭, finally ￭.\n")
+        #expect(try dir.read("out/test.fr") == "Un test ￭, enfin ￭.\n")
+    }
+
+    @Test func mosesTokenizerGivesPlainMosesTokensAndIsNotReusedForReversible() throws {
+        let dir = try TemporaryDirectory()
+        let corpus = try makeCorpus(dir)
+        try dir.write("corpus/test.fr", "Prix\u{A0}: l’image d'un « test », enfin.\n")
+        let arguments = ["prepare", "--corpus", corpus, "--out", dir.path("out"), "--max-length", "6", "--quiet"]
+        var result = try NmtProcess.run(arguments + ["--tokenizer", "moses"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try dir.read("out/train.en") == "Hello world .\nA small package .\n")
+        #expect(try dir.read("out/dev.en") == "The dev sentence .\n\nIt 's late .\n")
+        #expect(try dir.read("out/test.fr") == "Prix : l ’ image d' un « test » , enfin .\n")
+        #expect(try dir.read("out/report.json").contains("\"tokenizer\": \"moses\""))
+        result = try NmtProcess.run(arguments)
+        #expect(!result.stderr.contains("up to date"))
+        #expect(try dir.read("out/test.fr") == "Prix ￭％00A0: l ￭’￭ image d'￭ un « test » ￭, enfin ￭.\n")
+        #expect(try dir.read("out/report.json").contains("\"tokenizer\": \"reversible\""))
+        result = try NmtProcess.run(arguments + ["--tokenizer", "spaces"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("nmt: error: The value 'spaces' is invalid for '--tokenizer <tokenizer>'. Please provide one of 'reversible' and 'moses'."))
     }
 
     @Test func emptyFilesAndAHundredThousandCharacterLine() throws {

@@ -56,6 +56,26 @@ let benchmarks: @Sendable () -> Void = {
         }
         blackHole(output)
     }
+    // Reversible tokens: Moses, then one walk that lines its output up with the input.
+    let reversibleFrench = Preprocessor(tokenizer: try! MosesTokenizer(language: "fr"), kind: .reversible,
+                                        removeInvisible: false)
+    Benchmark("tokenize train.fr, reversible (nmt, all cores)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(reversibleFrench.process(trainFrench)) }
+    }
+    Benchmark("tokenize one line, reversible (nmt, warm workspace)",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxIterations: 100_000)) { benchmark in
+        let tokenizer = ReversibleTokenizer(moses: french.tokenizer)
+        var workspace = ReversibleTokenizer.Workspace()
+        var output = [UInt8]()
+        let line = Array("Cette bibliothèque fournit l’interface (API) de GTK+ 3.0, en C et en C++\u{A0}: voir https://gtk.org.".utf8)
+        line.withUnsafeBufferPointer { tokenizer.tokenize($0, workspace: &workspace, into: &output) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            output.removeAll(keepingCapacity: true)
+            line.withUnsafeBufferPointer { tokenizer.tokenize($0, workspace: &workspace, into: &output) }
+        }
+        blackHole(output)
+    }
     Benchmark("bpe apply train.en (nmt, all cores)") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(ParallelLines.map(tokenizedEnglish, makeState: { BPE.Cache() }) { _, line, cache, output in

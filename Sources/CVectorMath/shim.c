@@ -1,0 +1,2 @@
+// The functions are header-only; this file gives SwiftPM a C target to compile.
+#include "CVectorMath.h"

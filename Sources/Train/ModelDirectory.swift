@@ -1,0 +1,120 @@
+import IO
+import Model
+import Tensor
+import Text
+
+/// A trained model on disk (CONTRACT.md): `config.yaml` (the resolved recipe), `vocab.src`,
+/// `vocab.tgt`, `bpe.codes` when BPE is on, `last.ckpt`, `best.ckpt`, `log.jsonl`, `training.svg`.
+///
+/// `nmt translate` opens one with `init(path:)` and `load(_:)`; `nmt train` creates one with
+/// `create(…)` and writes checkpoints into it. A checkpoint records the layout fingerprint and
+/// the hashes of the vocabularies and codes it was trained with, so that a checkpoint copied
+/// into another model's directory is refused instead of translating garbage.
+public struct ModelDirectory: Sendable {
+    public let path: String
+    public let recipe: Recipe
+    public let sourceVocabulary: Vocabulary
+    public let targetVocabulary: Vocabulary
+    public let codes: BPECodes?
+
+    public enum CheckpointChoice: String, Sendable, CaseIterable {
+        case last, best
+    }
+
+    public var configPath: String { path + "/config.yaml" }
+    public func checkpointPath(_ choice: CheckpointChoice) -> String { "\(path)/\(choice.rawValue).ckpt" }
+    public var logPath: String { path + "/log.jsonl" }
+    public var curvesPath: String { path + "/training.svg" }
+
+    /// Opens an existing model directory.
+    /// - Throws: `ModelDirectoryError.missing` naming the directory, or the file's own error.
+    public init(path: String) throws {
+        guard FileSystem.isDirectory(path) else { throw ModelDirectoryError.missing(path: path) }
+        guard FileSystem.exists(path + "/config.yaml") else { throw ModelDirectoryError.notAModel(path: path) }
+        self.path = path
+        recipe = try Recipe(contentsOf: path + "/config.yaml")
+        sourceVocabulary = try Vocabulary(contentsOf: path + "/vocab.src")
+        targetVocabulary = try Vocabulary(contentsOf: path + "/vocab.tgt")
+        codes = FileSystem.exists(path + "/bpe.codes") ? try BPECodes(contentsOf: path + "/bpe.codes") : nil
+    }
+
+    /// Writes a new model directory's fixed files (atomically each) and opens it.
+    public static func create(path: String, recipe: Recipe, sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary,
+                              codes: BPECodes?) throws -> ModelDirectory {
+        try FileSystem.createDirectory(path)
+        try FileSystem.writeAtomically(path + "/vocab.src", sourceVocabulary.fileContents())
+        try FileSystem.writeAtomically(path + "/vocab.tgt", targetVocabulary.fileContents())
+        if let codes { try FileSystem.writeAtomically(path + "/bpe.codes", codes.fileContents()) } else {
+            FileSystem.removeIfPresent(path + "/bpe.codes")
+        }
+        try FileSystem.writeAtomically(path + "/config.yaml", Array(recipe.yaml.utf8))
+        return try ModelDirectory(path: path)
+    }
+
+    /// The network's shape: the recipe's model section with this directory's vocabulary sizes.
+    public var configuration: Seq2SeqConfiguration {
+        Seq2SeqConfiguration(sourceVocabularySize: sourceVocabulary.count, targetVocabularySize: targetVocabulary.count,
+                             embedding: recipe.model.embedding, hidden: recipe.model.hidden, layers: recipe.model.layers,
+                             score: LuongAttention.Score(rawValue: recipe.model.attention) ?? .general,
+                             inputFeeding: recipe.model.inputFeeding, dropout: Float(recipe.model.dropout))
+    }
+
+    /// What a checkpoint must match to belong here: the layout and the vocabularies and codes.
+    public var identity: [(name: String, value: String)] {
+        [("vocab.src", Self.hash(sourceVocabulary.fileContents())), ("vocab.tgt", Self.hash(targetVocabulary.fileContents())),
+         ("bpe.codes", codes.map { Self.hash($0.fileContents()) } ?? "none"), ("tokenizer", recipe.data.tokenizer.rawValue)]
+    }
+
+    /// The model and its parameters from a checkpoint.
+    /// - Throws: `FileError`/`CheckpointError` for a missing, truncated, corrupted or foreign checkpoint.
+    public func load(_ choice: CheckpointChoice) throws -> (model: Seq2Seq, parameters: ParameterStore, checkpoint: Checkpoint) {
+        let file = checkpointPath(choice)
+        guard FileSystem.exists(file) else { throw ModelDirectoryError.noCheckpoint(path: file) }
+        let checkpoint = try Checkpoint(contentsOf: file)
+        var layout = ParameterLayout()
+        let model = Seq2Seq(configuration: configuration, layout: &layout)
+        try verify(checkpoint, layout: layout, path: file)
+        let parameters = ParameterStore(layout: layout)
+        let values = checkpoint.tensor("parameters")!
+        parameters.values.pointer.update(from: values.pointer, count: layout.count)
+        return (model, parameters, checkpoint)
+    }
+
+    /// Refuses a checkpoint made for another layout, vocabulary, codes or tokenizer.
+    public func verify(_ checkpoint: Checkpoint, layout: ParameterLayout, path file: String) throws {
+        guard checkpoint.integers("layout") == [layout.fingerprint],
+              let values = checkpoint.tensor("parameters"), values.count == layout.count else {
+            throw CheckpointError.foreign(path: file, reason: "its parameters do not fit the network of \(configPath)")
+        }
+        for (name, value) in identity where checkpoint.text(name) != value {
+            throw CheckpointError.foreign(path: file, reason: "it was trained with another \(name)")
+        }
+    }
+
+    /// The parts of a checkpoint that tie it to this directory (add them to every checkpoint written).
+    public func stamp(_ checkpoint: inout Checkpoint, layout: ParameterLayout) {
+        checkpoint.integers.append(("layout", [layout.fingerprint]))
+        for (name, value) in identity { checkpoint.texts.append((name, value)) }
+    }
+
+    static func hash(_ bytes: [UInt8]) -> String {
+        var checksum = Checksum()
+        bytes.withUnsafeBytes { checksum.add($0) }
+        let digits = String(checksum.value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+public enum ModelDirectoryError: UserError, Equatable {
+    case missing(path: String)
+    case notAModel(path: String)
+    case noCheckpoint(path: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path): return "\(path): no such model directory"
+        case .notAModel(let path): return "\(path): not a model directory (no config.yaml; train one with nmt train)"
+        case .noCheckpoint(let path): return "\(path): no such checkpoint (has training written one yet?)"
+        }
+    }
+}
