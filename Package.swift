@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Train", dependencies: ["Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO", "CVectorMath", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "nmt",
-            dependencies: ["IO", "Text", "Data", "Eval", "Train",
+            dependencies: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "IOTests", dependencies: ["IO"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "TrainTests", dependencies: ["Train", "Loss", "Tensor", "IO"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Loss", "Tensor", "Data", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
-        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Train", "TestSupport"]),
+        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "Train", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),

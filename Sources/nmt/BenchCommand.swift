@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Data
+import IO
+import Loss
+import Model
+import Tensor
+import Train
+
+/// `nmt bench`: the speed of the compute core on the TF peer's synthetic batches, one JSON line
+/// with the peer's keys (`shared/peers/tf_seq2seq.py train|translate`), so the two can be run
+/// alternately and compared (`Benchmarks/compare-train.sh`).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time training on synthetic batches, as the TensorFlow peer does.",
+        subcommands: [BenchTrainCommand.self])      // `translate` joins once decoding lands
+}
+
+/// The two model sizes of the contract (emb, hidden, layers, vocabularies, batch).
+enum BenchConfiguration: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case S, M
+
+    var embedding: Int { self == .S ? 256 : 512 }
+    var hidden: Int { self == .S ? 256 : 512 }
+    var layers: Int { self == .S ? 1 : 2 }
+    var vocabulary: Int { self == .S ? 8000 : 32000 }
+    var batchSize: Int { 64 }
+}
+
+enum BenchLoss: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case full, sampled
+}
+
+/// `nmt bench train`: Adam 1e-3 with global-norm clipping at 5 on 8 synthetic batches cycled,
+/// after 2 untimed warm-up steps (the peer traces its `tf.function` there; we fill the workspace).
+struct BenchTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Time training steps on the peer's synthetic batches; print one JSON line.",
+        discussion: """
+            Config S: embedding 256, hidden 256, 1 layer, vocabularies 8000/8000. Config M: 512, 512, \
+            2 layers, 32000/32000. Both: batch 64, general attention, input feeding, Adam 1e-3, clipping \
+            at 5, buckets of 20 source and 25 target positions. Prints target_tokens, seconds, \
+            tokens_per_second and peak_rss_mb (plus the settings and GFLOPS of the useful products).
+            """)
+
+    @Option(name: .long, help: "Model size: S or M.")
+    var config: BenchConfiguration
+
+    @Option(name: .long, help: "full (softmax over the vocabulary) or sampled (512 log-uniform candidates).")
+    var loss: BenchLoss
+
+    @Option(name: .long, help: "Timed steps (after 2 warm-up steps).")
+    var steps: Int = 20
+
+    @Option(name: .long, help: "BLAS threads (the peer's default is 2).")
+    var threads: Int = 2
+
+    @Option(name: .customLong("num-sampled"), help: "Candidates of the sampled softmax.")
+    var numSampled: Int = 512
+
+    @Option(name: .long, help: "Seed of the batches, the parameters and the sampler.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard numSampled >= 1 && numSampled < config.vocabulary else {
+            throw ValidationError("--num-sampled must be between 1 and \(config.vocabulary - 1)")
+        }
+    }
+
+    func run() throws {
+        GEMM.threads = threads
+        let c = config
+        var layout = ParameterLayout()
+        let model = Seq2Seq(configuration: Seq2SeqConfiguration(
+            sourceVocabularySize: c.vocabulary, targetVocabularySize: c.vocabulary, embedding: c.embedding,
+            hidden: c.hidden, layers: c.layers, score: .general, inputFeeding: true, dropout: 0), layout: &layout)
+        let store = ParameterStore(layout: layout)
+        store.initializeUniform(scale: 0.1, seed: seed)
+        let tokenLoss: any TokenLoss = switch loss {
+        case .full: SoftmaxCrossEntropy(weight: model.outputWeight, bias: model.outputBias)
+        case .sampled: SampledSoftmax(weight: model.outputWeight, bias: model.outputBias, numSampled: numSampled,
+                                      sampler: LogUniformSampler(rangeMax: c.vocabulary, seed: seed))
+        }
+        let optimizer = Adam(learningRate: 1e-3)
+        let batches = SyntheticBatches.batches(count: 8, size: c.batchSize, sourceVocabulary: c.vocabulary,
+                                               targetVocabulary: c.vocabulary, seed: seed)
+        let workspace = Workspace()
+
+        /// One step: zero, forward, loss, backward, clip at 5, Adam. Returns the loss.
+        func step(_ batch: Batch) -> Double {
+            workspace.reset()
+            store.zeroGradients()
+            let cache = model.forward(batch, parameters: store, workspace: workspace, training: true)
+            let (value, dStates) = batch.decoderTarget.withUnsafeBufferPointer { labels in
+                batch.targetWeights.withUnsafeBufferPointer { weights in
+                    tokenLoss.forwardBackward(states: cache.attentionalStates, labels: labels.baseAddress!,
+                                              weights: weights.baseAddress!, scale: 1 / Float(batch.size),
+                                              parameters: store, workspace: workspace)
+                }
+            }
+            model.backward(cache, dAttentionalStates: dStates, parameters: store, workspace: workspace)
+            _ = GradientClipping.clipByGlobalNorm(store, maxNorm: 5)
+            optimizer.update(store)
+            return value
+        }
+
+        for batch in batches.prefix(2) { _ = step(batch) }
+        let flops = TrainingFlops(embedding: c.embedding, hidden: c.hidden, layers: c.layers, targetVocabulary: c.vocabulary,
+                                  numSampled: loss == .sampled ? numSampled : nil)
+        var tokens = 0, work = 0.0, lastLoss = 0.0
+        let start = ContinuousClock.now
+        for i in 0..<steps {
+            let batch = batches[i % batches.count]
+            lastLoss = step(batch)
+            tokens += batch.targetTokenCount
+        }
+        let elapsed = start.duration(to: .now)
+        for i in 0..<steps { work += flops.step(batches[i % batches.count]) }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+
+        var fields: [(String, JSON)] = [
+            ("target_tokens", .int(tokens)), ("seconds", .double(seconds)),
+            ("tokens_per_second", .double(Double(tokens) / seconds)), ("peak_rss_mb", .double(Self.peakResidentMegabytes())),
+            ("mode", .string("train")), ("config", .string(c.rawValue)), ("loss", .string(loss.rawValue)),
+            ("steps", .int(steps)), ("threads", .int(threads)),
+        ]
+        if loss == .sampled { fields.append(("num_sampled", .int(numSampled))) }
+        fields += [("last_loss", .double(lastLoss)), ("flops_per_token", .double((work / Double(tokens)).rounded())),
+                   ("gflops", .double(work / seconds / 1e9))]
+        FileSystem.write(Array((JSON.object(fields).rendered() + "\n").utf8))
+    }
+
+    /// getrusage's peak resident set (Linux reports kilobytes), in MB as the peer prints it.
+    static func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
