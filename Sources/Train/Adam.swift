@@ -12,8 +12,14 @@ import Tensor
 ///
 /// in Float, with Keras' constants: β1^t and β2^t are Float powers, 1 − β is taken in Double
 /// (Python floats) then rounded, and ε is added in Float. The fixture test checks this against
-/// NumPy float32 arithmetic that `make_loss_fixtures.py --check-tf` matched to Keras 3.15 bit for bit. The moments live in two flat buffers
-/// with the parameter store's layout, so one loop over the buffers is one step.
+/// NumPy float32 arithmetic that `make_loss_fixtures.py --check-tf` matched to Keras 3.15 bit for
+/// bit. The moments live in two flat buffers with the parameter store's layout, so one loop over
+/// the buffers is one step.
+///
+/// Not emulated: where TF's gradient is `IndexedSlices` (embedding lookups; output.weight/bias
+/// under sampled softmax), Keras squares the slices before merging them, so g² there is
+/// Σ_slices g_i² rather than (Σ_slices g_i)² (checked with Keras 3.15: a row looked up twice with
+/// gradients 1 and 2 gets v = (1 − β2)·5, not ·9). Here g² is always the merged gradient's square.
 public final class Adam: Optimizer {
     /// Keras keeps the learning rate as a float32 variable (schedules change it).
     public var learningRate: Float
