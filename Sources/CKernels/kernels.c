@@ -44,9 +44,11 @@ static inline __attribute__((always_inline)) float nmt_tanh1(float x) {
     return copysignf((1.0f - t) / (1.0f + t), x);
 }
 
-static inline __attribute__((always_inline)) void lstm_forward_row(int hidden, float *restrict z, const float *restrict cp, int hasPrev,
-                                    float *restrict c, float *restrict tc, float *restrict h) {
-    float *zi = z, *zf = z + hidden, *zg = z + 2 * hidden, *zo = z + 3 * hidden;
+// The four gate blocks are passed as separate restrict pointers: the vectorizer must know that
+// writing one block never changes another (with one z pointer it fell back to scalar code).
+static inline __attribute__((always_inline)) void lstm_forward_row(
+    int hidden, float *restrict zi, float *restrict zf, float *restrict zg, float *restrict zo,
+    const float *restrict cp, int hasPrev, float *restrict c, float *restrict tc, float *restrict h) {
     for (int k = 0; k < hidden; k++) {
         float i = nmt_sigmoid(zi[k]), f = nmt_sigmoid(zf[k] + 1.0f), g = nmt_tanh1(zg[k]), o = nmt_sigmoid(zo[k]);
         float cell = i * g;
@@ -64,14 +66,15 @@ void nmt_lstm_cell_forward(int rows, int hidden, float *gates, int ldg,
     for (int r = 0; r < rows; r++) {
         float *z = gates + (size_t)r * ldg, *c = cells + (size_t)r * ldc;
         float *tc = tanhCells + (size_t)r * ldt, *h = outputs + (size_t)r * ldo;
-        if (r < rowsPrev) lstm_forward_row(hidden, z, cellsPrev + (size_t)r * ldp, 1, c, tc, h);
-        else lstm_forward_row(hidden, z, NULL, 0, c, tc, h);
+        float *zi = z, *zf = z + hidden, *zg = z + 2 * hidden, *zo = z + 3 * hidden;
+        if (r < rowsPrev) lstm_forward_row(hidden, zi, zf, zg, zo, cellsPrev + (size_t)r * ldp, 1, c, tc, h);
+        else lstm_forward_row(hidden, zi, zf, zg, zo, NULL, 0, c, tc, h);
     }
 }
 
-static inline __attribute__((always_inline)) void lstm_backward_row(int hidden, float *restrict z, const float *restrict cp, int hasPrev,
-                                     const float *restrict tc, const float *restrict dh, float *restrict dc) {
-    float *zi = z, *zf = z + hidden, *zg = z + 2 * hidden, *zo = z + 3 * hidden;
+static inline __attribute__((always_inline)) void lstm_backward_row(
+    int hidden, float *restrict zi, float *restrict zf, float *restrict zg, float *restrict zo,
+    const float *restrict cp, int hasPrev, const float *restrict tc, const float *restrict dh, float *restrict dc) {
     for (int k = 0; k < hidden; k++) {
         float i = zi[k], f = zf[k], g = zg[k], o = zo[k], t = tc[k], d = dh[k];
         float dcell = dc[k] + d * o * (1.0f - t * t);
@@ -92,8 +95,9 @@ void nmt_lstm_cell_backward(int rows, int hidden, float *gates, int ldg,
     for (int r = 0; r < rows; r++) {
         float *z = gates + (size_t)r * ldg, *dc = dCells + (size_t)r * lddc;
         const float *tc = tanhCells + (size_t)r * ldt, *dh = dOutputs + (size_t)r * lddo;
-        if (r < rowsPrev) lstm_backward_row(hidden, z, cellsPrev + (size_t)r * ldp, 1, tc, dh, dc);
-        else lstm_backward_row(hidden, z, NULL, 0, tc, dh, dc);
+        float *zi = z, *zf = z + hidden, *zg = z + 2 * hidden, *zo = z + 3 * hidden;
+        if (r < rowsPrev) lstm_backward_row(hidden, zi, zf, zg, zo, cellsPrev + (size_t)r * ldp, 1, tc, dh, dc);
+        else lstm_backward_row(hidden, zi, zf, zg, zo, NULL, 0, tc, dh, dc);
     }
 }
 

@@ -185,6 +185,16 @@ struct TinyModel {
         #expect(worst <= 1e-6 * largest)
     }
 
+    /// A second step of the same shape takes no new workspace memory, and gives the same results.
+    @Test func repeatedStepReusesTheWorkspace() {
+        let tiny = TinyModel(Self.configuration(.concat, inputFeeding: true, dropout: 0.2))
+        let first = tiny.step(Self.batch, training: true, seed: 5)
+        let gradients = tiny.store.gradients.matrix.array, capacity = tiny.workspace.capacity
+        let second = tiny.step(Self.batch, training: true, seed: 5)
+        #expect(first == second && gradients == tiny.store.gradients.matrix.array)
+        #expect(tiny.workspace.capacity == capacity)
+    }
+
     @Test func parameterLayoutFollowsTheSpec() {
         var layout = ParameterLayout()
         _ = Seq2Seq(configuration: Self.configuration(.concat, inputFeeding: true), layout: &layout)
