@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Train", dependencies: ["Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO", "CVectorMath", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "nmt",
-            dependencies: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train",
+            dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "IOTests", dependencies: ["IO"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
