@@ -25,6 +25,9 @@ int nmt_icu_is_default_ignorable(uint32_t c) { return u_hasBinaryProperty((UChar
 int nmt_icu_is_posix_alnum(uint32_t c) { return u_hasBinaryProperty((UChar32)c, UCHAR_POSIX_ALNUM); }
 uint32_t nmt_icu_to_lower(uint32_t c) { return (uint32_t)u_tolower((UChar32)c); }
 uint32_t nmt_icu_to_upper(uint32_t c) { return (uint32_t)u_toupper((UChar32)c); }
+int32_t nmt_icu_nfc_quick_check(uint32_t c) {
+    return (int32_t)u_getIntPropertyValue((UChar32)c, UCHAR_NFC_QUICK_CHECK);
+}
 void nmt_icu_unicode_version(uint8_t out[4]) { u_getUnicodeVersion(out); }
 
 const void *nmt_icu_nfc(void) {

@@ -16,9 +16,37 @@ public enum Normalizer {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// For each BMP scalar, whether NFC_Quick_Check is Yes: a text made only of such scalars is
+    /// NFC already, which is what almost every line is. (64 KB, built once from ICU.)
+    private static let quickYes: [Bool] = (0..<0x10000).map { nmt_icu_nfc_quick_check(UInt32($0)) == 1 }
+
+    /// True when every scalar of `utf8` (well-formed) is in the BMP with NFC_Quick_Check Yes.
+    static func isCertainlyNFC(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        quickYes.withUnsafeBufferPointer { yes in
+            var i = 0
+            let n = utf8.count
+            while i < n {
+                let b = utf8[i]
+                if b < 0x80 { i += 1; continue }
+                if b < 0xE0 {
+                    guard i + 1 < n else { return false }
+                    if !yes[Int(b & 0x1F) << 6 | Int(utf8[i + 1] & 0x3F)] { return false }
+                    i += 2
+                } else if b < 0xF0 {
+                    guard i + 2 < n else { return false }
+                    if !yes[Int(b & 0x0F) << 12 | Int(utf8[i + 1] & 0x3F) << 6 | Int(utf8[i + 2] & 0x3F)] { return false }
+                    i += 3
+                } else {
+                    return false        // beyond the BMP: let ICU decide
+                }
+            }
+            return true
+        }
+    }
+
     /// Appends the NFC form of `utf8` (well-formed UTF-8) to `output`.
     public static func nfc(_ utf8: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        if isASCII(utf8) { output.append(contentsOf: utf8); return }
+        if isASCII(utf8) || isCertainlyNFC(utf8) { output.append(contentsOf: utf8); return }
         var utf16 = Array(String(decoding: utf8, as: UTF8.self).utf16)
         let span = utf16.withUnsafeBufferPointer { nmt_icu_nfc_span(nfcInstance, $0.baseAddress, Int32($0.count)) }
         if Int(span) == utf16.count { output.append(contentsOf: utf8); return }

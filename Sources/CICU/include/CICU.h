@@ -48,6 +48,9 @@ uint32_t nmt_icu_to_upper(uint32_t c);
 /// The Unicode version of ICU's data (major, minor, milli, micro).
 void nmt_icu_unicode_version(uint8_t out[4]);
 
+/// NFC_Quick_Check of a scalar: 0 no, 1 yes, 2 maybe (`UNormalizationCheckResult`).
+int32_t nmt_icu_nfc_quick_check(uint32_t c);
+
 /// The shared NFC normalizer (an ICU `UNormalizer2 *`), or NULL on failure. Owned by ICU.
 const void *nmt_icu_nfc(void);
 /// Length of the prefix of `src` (UTF-16) that is certainly NFC already (quick check "yes").
