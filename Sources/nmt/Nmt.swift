@@ -6,5 +6,5 @@ struct Nmt: ParsableCommand {
         commandName: "nmt",
         abstract: "Neural machine translation: prepare a parallel corpus, train, translate, score.",
         subcommands: [TokenizeCommand.self, BPECommand.self, VocabCommand.self, PrepareCommand.self,
-                      ScoreCommand.self])
+                      ScoreCommand.self, TranslateCommand.self, BenchCommand.self])
 }
