@@ -74,4 +74,17 @@ import Text
         _ = try translator.translate(LineBuffer(lines: [Self.lines[3]]))
         #expect(translator.sentencesDone == 7)          // 37 tokens → pieces of ≤ 6
     }
+
+    /// Dev-set translation from ids (what training scores BLEU on) prints what `translate --beam 1` prints.
+    @Test func preparedSourcesTranslateAsTheCommandDoes() throws {
+        let model = try TestModel(tokenizer: .moses, layers: 2)
+        let lines = ["the cat sat .", "a dog on the mat", "", "dog"]
+        let expected = LineBuffer(contents: try translator(model) { $0.beam = 1 }.translate(LineBuffer(lines: lines))).strings
+        let sources = lines.map { $0.split(separator: " ").map { model.directory.sourceVocabulary.id(String($0)) } }
+        let (network, parameters, _) = try model.directory.load(.best)
+        let texts = try PreparedSourceTranslator(directory: model.directory, batchSize: 3)
+            .translate(model: network, parameters: parameters, sources: sources)
+        #expect(texts == expected)
+        #expect(texts[2] == "" && !texts[0].isEmpty)
+    }
 }
