@@ -1,5 +1,6 @@
 import CDecode
 import Data
+import Dispatch
 import Model
 import Tensor
 
@@ -26,17 +27,25 @@ final class NextTokens {
         ids = [Int32](repeating: 0, count: rows * k)
     }
 
-    /// Scans the last step of `inference` (its logits plus the output bias).
+    /// Scans the last step of `inference` (its logits plus the output bias), the rows split
+    /// between `GEMM.threads` threads when there are many (the BLAS threads idle meanwhile).
     func scan(_ inference: Seq2Seq.Inference) {
         let logits = inference.logits, bias = inference.outputBias
         precondition(logits.rows <= logSumExp.count && k <= logits.columns - NextTokens.firstCandidate, "candidate buffers too small")
-        guard logits.rows > 0 else { return }
+        let rows = logits.rows, k = self.k
+        guard rows > 0 else { return }
+        let parts = logits.rows * logits.columns >= 1 << 16 ? min(GEMM.threads, rows) : 1
         logSumExp.withUnsafeMutableBufferPointer { logSumExp in
             values.withUnsafeMutableBufferPointer { values in
                 ids.withUnsafeMutableBufferPointer { ids in
-                    nmt_decode_candidates(Int32(logits.rows), Int32(logits.columns), logits.base, Int32(logits.stride),
-                                          bias.base, Int32(NextTokens.firstCandidate), Int32(k), logSumExp.baseAddress!,
-                                          values.baseAddress!, ids.baseAddress!)
+                    nonisolated(unsafe) let logSumExp = logSumExp.baseAddress!, values = values.baseAddress!, ids = ids.baseAddress!
+                    let scan: @Sendable (Int) -> Void = { part in
+                        let first = rows * part / parts, last = rows * (part + 1) / parts
+                        nmt_decode_candidates(Int32(last - first), Int32(logits.columns), logits.row(first), Int32(logits.stride),
+                                              bias.base, Int32(NextTokens.firstCandidate), Int32(k), logSumExp + first,
+                                              values + first * k, ids + first * k)
+                    }
+                    if parts == 1 { scan(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: scan) }
                 }
             }
         }
