@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
-        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train", "Decode", "Translation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,9 +28,13 @@ let package = Package(
         .target(name: "CVectorMath"),
         .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
         .target(name: "Train", dependencies: ["Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO", "CVectorMath", .product(name: "Yams", package: "Yams")]),
+        // The decoder's pass over a step's logits (log Σ exp and the k best of each row).
+        .target(name: "CDecode"),
+        .target(name: "Decode", dependencies: ["Model", "Tensor", "Data", "IO", "CDecode"]),
+        .target(name: "Translation", dependencies: ["Decode", "Train", "Model", "Tensor", "Text", "Data", "IO"]),
         .executableTarget(
             name: "nmt",
-            dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train",
+            dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train", "Decode", "Translation",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "IOTests", dependencies: ["IO"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
@@ -43,6 +47,8 @@ let package = Package(
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "Train", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DecodeTests", dependencies: ["Decode", "Model", "Tensor", "Data", "IO"]),
+        .testTarget(name: "TranslationTests", dependencies: ["Translation", "Decode", "Train", "Model", "Tensor", "Text", "IO", "nmt", "TestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),
     ]
 )

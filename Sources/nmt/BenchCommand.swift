@@ -15,8 +15,8 @@ import Train
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time training on synthetic batches, as the TensorFlow peer does.",
-        subcommands: [BenchTrainCommand.self])      // `translate` joins once decoding lands
+        abstract: "Time training and decoding on synthetic inputs, as the TensorFlow peer does.",
+        subcommands: [BenchTrainCommand.self, BenchTranslate.self])
 }
 
 /// The two model sizes of the contract (emb, hidden, layers, vocabularies, batch).

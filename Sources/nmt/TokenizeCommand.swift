@@ -71,16 +71,5 @@ struct TokenizeCommand: ParsableCommand {
 
 /// Replaces invalid UTF-8 in each line; returns the repaired lines and the (0-based) indices of those changed.
 func repairUTF8(_ lines: LineBuffer) -> (LineBuffer, [Int]) {
-    var repaired = [Int]()
-    for i in 0..<lines.count where !lines.withLine(i, { UTF8Repair.isValid($0) }) { repaired.append(i) }
-    if repaired.isEmpty { return (lines, []) }
-    var out = LineBuffer()
-    out.reserveCapacity(bytes: lines.bytes.count + 16, lines: lines.count)
-    var scratch = [UInt8]()
-    for i in 0..<lines.count {
-        scratch.removeAll(keepingCapacity: true)
-        lines.withLine(i) { UTF8Repair.repair($0, into: &scratch) }
-        out.append(scratch)
-    }
-    return (out, repaired)
+    lines.repairingUTF8()
 }

@@ -1,0 +1,99 @@
+import Data
+import Model
+import Tensor
+
+/// Greedy decoding of a whole batch at once: at each step every sentence still going takes its
+/// most probable next token (`<pad>` and `<go>` excluded); a sentence stops at `<eos>` and leaves
+/// the batch (its row drops out of the next step's GEMMs) while the others go on. After
+/// T = `SearchOptions.maximumTokens` tokens, `<eos>` is the only choice left.
+///
+/// Training calls `GreedySearch.translate(model:parameters:sources:)` for dev BLEU; `nmt
+/// translate --beam 1` uses an instance (its buffers serve every batch).
+public final class GreedySearch {
+    public let inference: Seq2Seq.Inference
+    /// The most sentences of one batch.
+    public let batchSize: Int
+    private let next: NextTokens
+    private var origins: [Int32]
+    private var ids: [Int32]
+    private var nextIds: [Int32]
+
+    /// - Parameter batchSize: the most sentences decoded together.
+    public init(model: Seq2Seq, parameters: ParameterStore, batchSize: Int = 64) {
+        precondition(batchSize >= 1, "batch size \(batchSize) below 1")
+        precondition(model.configuration.targetVocabularySize > NextTokens.firstCandidate, "no output tokens")
+        inference = Seq2Seq.Inference(model: model, parameters: parameters, maximumRows: batchSize)
+        self.batchSize = batchSize
+        next = NextTokens(rows: batchSize, k: 1)
+        origins = [Int32](repeating: 0, count: batchSize)
+        ids = origins
+        nextIds = origins
+    }
+
+    /// Target ids (without `<eos>`) of each source, the library call of training's dev BLEU.
+    /// - Parameters: sources: source ids in reading order (an empty one gives an empty output).
+    public static func translate(model: Seq2Seq, parameters: ParameterStore, sources: [[Int32]], reverseSource: Bool = true,
+                                 maxLengthRatio: Double = 2, batchSize: Int = 64) -> [[Int32]] {
+        let search = GreedySearch(model: model, parameters: parameters, batchSize: batchSize)
+        let options = SearchOptions(beam: 1, maxLengthRatio: maxLengthRatio, reverseSource: reverseSource)
+        return search.translate(sources, options: options).map(\.tokens)
+    }
+
+    /// The greedy translation of each source, decoded `batchSize` sentences at a time in the given
+    /// order (sort sources by length first for speed; results do not depend on the batching).
+    /// - Complexity: per step, the model's step over the sentences still going.
+    public func translate(_ sources: [[Int32]], options: SearchOptions) -> [Hypothesis] {
+        var results = [Hypothesis](repeating: .empty, count: sources.count)
+        let nonEmpty = sources.indices.filter { !sources[$0].isEmpty }
+        for start in stride(from: 0, to: nonEmpty.count, by: batchSize) {
+            let members = Array(nonEmpty[start..<min(start + batchSize, nonEmpty.count)])
+            let found = decode(members.map { sources[$0] }, options: options)
+            for (i, hypothesis) in zip(members, found) { results[i] = hypothesis }
+        }
+        return results
+    }
+
+    /// One batch of non-empty sources.
+    private func decode(_ sources: [[Int32]], options: SearchOptions) -> [Hypothesis] {
+        let B = sources.count
+        inference.start(sources: sources, reverseSource: options.reverseSource)
+        let maximumTokens = sources.map { options.maximumTokens(sourceLength: $0.count) }
+        var tokens = maximumTokens.map { n -> [Int32] in var a = [Int32](); a.reserveCapacity(n); return a }
+        var attended = maximumTokens.map { n -> [Int] in var a = [Int](); a.reserveCapacity(n); return a }
+        var alignments = [[Float]](repeating: [], count: B)
+        if options.keepAlignments {
+            for b in 0..<B { alignments[b].reserveCapacity((maximumTokens[b] + 1) * sources[b].count) }
+        }
+        var logProbability = [Double](repeating: 0, count: B)
+        for r in 0..<B { ids[r] = Batch.go }
+        var t = 0
+        while inference.rowCount > 0 {
+            let N = inference.rowCount
+            ids.withUnsafeBufferPointer { inference.step(ids: UnsafeBufferPointer(rebasing: $0[0..<N])) }
+            next.scan(inference)
+            var kept = 0
+            for r in 0..<N {
+                let b = Int(inference.rowSentence[r])
+                let forced = t == maximumTokens[b]
+                let token = forced ? Batch.eos : next.ids[r]
+                logProbability[b] += Double(forced ? next.logProbability(of: Batch.eos, row: r, in: inference)
+                                                   : next.values[r] - next.logSumExp[r])
+                if options.keepAlignments { inference.appendAlignment(row: r, to: &alignments[b]) }
+                if token == Batch.eos { continue }
+                tokens[b].append(token)
+                attended[b].append(inference.attendedSource(row: r))
+                origins[kept] = Int32(r)
+                nextIds[kept] = token
+                kept += 1
+            }
+            origins.withUnsafeBufferPointer { inference.select(origins: UnsafeBufferPointer(rebasing: $0[0..<kept])) }
+            swap(&ids, &nextIds)
+            t += 1
+        }
+        return (0..<B).map { b in
+            Hypothesis(tokens: tokens[b], logProbability: logProbability[b],
+                       score: options.lengthPenalty.score(logProbability: logProbability[b], length: tokens[b].count + 1),
+                       attendedSource: attended[b], alignments: alignments[b])
+        }
+    }
+}

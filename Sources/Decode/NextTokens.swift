@@ -1,0 +1,77 @@
+import CDecode
+import Data
+import Dispatch
+import Model
+import Tensor
+
+/// The read of one step's logits that both searches need: log Σ exp of each row (the softmax's
+/// normalizer, so log p(y) = logit_y − logSumExp) and the k best next tokens of each row, in one
+/// pass of a C kernel over the logits (`nmt_decode_candidates`).
+///
+/// `<pad>` and `<go>` are never candidates (they are not outputs), though the softmax counts
+/// them as training did. Buffers are sized once: a scan allocates nothing.
+final class NextTokens {
+    /// The first id that may be output: `<eos>` (ids 0 and 1 are `<pad>` and `<go>`).
+    static let firstCandidate = Int(Batch.eos)
+
+    let k: Int
+    private(set) var logSumExp: [Float]
+    private(set) var values: [Float]       // [rows, k]: logit + bias of the k best, best first
+    private(set) var ids: [Int32]          // [rows, k]
+
+    /// - Parameters: rows: the most rows of a step; k: candidates per row (at most Vt − 2).
+    init(rows: Int, k: Int) {
+        self.k = k
+        logSumExp = [Float](repeating: 0, count: rows)
+        values = [Float](repeating: 0, count: rows * k)
+        ids = [Int32](repeating: 0, count: rows * k)
+    }
+
+    /// Scans the last step of `inference` (its logits plus the output bias), the rows split
+    /// between `GEMM.threads` threads when there are many (the BLAS threads idle meanwhile).
+    func scan(_ inference: Seq2Seq.Inference) {
+        let logits = inference.logits, bias = inference.outputBias
+        precondition(logits.rows <= logSumExp.count && k <= logits.columns - NextTokens.firstCandidate, "candidate buffers too small")
+        let rows = logits.rows, k = self.k
+        guard rows > 0 else { return }
+        let parts = logits.rows * logits.columns >= 1 << 16 ? min(GEMM.threads, rows) : 1
+        logSumExp.withUnsafeMutableBufferPointer { logSumExp in
+            values.withUnsafeMutableBufferPointer { values in
+                ids.withUnsafeMutableBufferPointer { ids in
+                    nonisolated(unsafe) let logSumExp = logSumExp.baseAddress!, values = values.baseAddress!, ids = ids.baseAddress!
+                    let scan: @Sendable (Int) -> Void = { part in
+                        let first = rows * part / parts, last = rows * (part + 1) / parts
+                        nmt_decode_candidates(Int32(last - first), Int32(logits.columns), logits.row(first), Int32(logits.stride),
+                                              bias.base, Int32(NextTokens.firstCandidate), Int32(k), logSumExp + first,
+                                              values + first * k, ids + first * k)
+                    }
+                    if parts == 1 { scan(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: scan) }
+                }
+            }
+        }
+    }
+
+    /// log p(token) in row `row` of the scanned step (any token, e.g. `<eos>` when it is forced).
+    func logProbability(of token: Int32, row: Int, in inference: Seq2Seq.Inference) -> Float {
+        inference.logits[row, Int(token)] + inference.outputBias[0, Int(token)] - logSumExp[row]
+    }
+}
+
+extension Seq2Seq.Inference {
+    /// The source index (reading order) of the largest weight of row `row`'s last a_t.
+    func attendedSource(row: Int) -> Int {
+        let alignments = self.alignments, sentence = Int(rowSentence[row])
+        let first = sourceLength - sourceLengths[sentence]
+        let a = alignments.row(row)
+        var best = first
+        for s in first..<sourceLength where a[s] > a[best] { best = s }
+        return sourceIndex(position: best, sentence: sentence) ?? 0
+    }
+
+    /// Appends row `row`'s last a_t in the source's reading order (|x| weights).
+    func appendAlignment(row: Int, to output: inout [Float]) {
+        let sentence = Int(rowSentence[row]), a = alignments.row(row)
+        let n = sourceLengths[sentence], first = sourceLength - n
+        for j in 0..<n { output.append(a[reverseSource ? sourceLength - 1 - j : first + j]) }
+    }
+}

@@ -1,0 +1,27 @@
+import Decode
+import IO
+
+/// The settings of `nmt translate`; `Translator` fills what is left nil from the model's recipe.
+public struct TranslationOptions: Sendable {
+    /// K (1: greedy). nil: the recipe's `decode.beam`.
+    public var beam: Int?
+    /// Sentences decoded together (each with K rows).
+    public var batchSize = 64
+    /// Print `i ||| hypothesis ||| score` lines, the N best of each input line, instead of text.
+    public var nBest: Int?
+    /// α of the GNMT length penalty. nil: the recipe's `decode.length_penalty`.
+    public var lengthPenalty: Double?
+    /// nil: the recipe's `decode.max_length_ratio`.
+    public var maxLengthRatio: Double?
+    /// Replace each `<unk>` of the output by the source token it attends to most.
+    public var replaceUnknown = false
+    /// Write an SVG attention map for each of the first `attentionLimit` lines here.
+    public var attentionDirectory: String?
+    public var attentionLimit = 20
+    /// Threads for pre- and postprocessing.
+    public var threads = ParallelLines.defaultThreads
+    /// No progress lines on standard error.
+    public var quiet = false
+
+    public init() {}
+}

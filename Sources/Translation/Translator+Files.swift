@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import IO
+
+extension Translator {
+    /// What a whole input gave: the counts, and the lines whose invalid UTF-8 was replaced.
+    public struct Summary: Sendable {
+        public var lines: Int
+        /// Input lines (1-based) that held invalid UTF-8 (replaced by U+FFFD and translated).
+        public var repairedLines: [Int]
+    }
+
+    /// Translates a file or standard input (`-`) into a file (written atomically, once all is
+    /// translated) or standard output (`-`, written block by block, so `nmt translate` works in a
+    /// pipe). The input is read in blocks of whole lines, so its size is not limited by memory.
+    /// - Throws: `FileError` for an unreadable input or an unwritable output (checked before any
+    ///   work where it can be).
+    public func translate(input: String, output: String) throws -> Summary {
+        if output != "-" {
+            let parent = output.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            if !parent.isEmpty && !FileSystem.isDirectory(parent) {
+                throw FileError.unwritable(path: output, reason: "no such directory \(parent)")
+            }
+        }
+        var fd: Int32 = 0
+        if input != "-" {
+            if FileSystem.isDirectory(input) { throw FileError.isDirectory(path: input) }
+            fd = open(input, O_RDONLY)
+            if fd < 0 {
+                if errno == ENOENT { throw FileError.notFound(path: input) }
+                throw FileError.unreadable(path: input, reason: String(cString: strerror(errno)))
+            }
+        }
+        defer { if fd != 0 { close(fd) } }
+        var stream = LineStream(fd: fd, path: input == "-" ? "<stdin>" : input)
+        var repaired = [Int]()
+        var collected = [UInt8]()
+        while let block = try stream.next() {
+            let first = stream.linesRead - block.count
+            let (lines, changed) = block.repairingUTF8()
+            repaired += changed.map { first + $0 + 1 }
+            let translated = try translate(lines)
+            if output == "-" { FileSystem.write(translated) } else { collected += translated }
+        }
+        if output != "-" { try FileSystem.writeAtomically(output, collected) }
+        finish()
+        return Summary(lines: stream.linesRead, repairedLines: repaired)
+    }
+}

@@ -1,0 +1,219 @@
+import Decode
+import IO
+import Model
+import Tensor
+import Text
+import Train
+
+/// `nmt translate`'s pipeline over a model directory, raw text in, text out:
+/// NFC → tokenize (the recipe's tokenizer and lowercasing) → BPE (the directory's codes) → ids →
+/// decode → tokens → BPE pieces joined → detokenized.
+///
+/// Lines are sorted by length into batches (little padding, and short sentences finish
+/// together) and put back in input order: exactly one output line per input line, an empty line
+/// for an empty line. A line longer than the model's largest bucket is translated in pieces
+/// (`SourcePieces`) whose translations are joined, never dropped. With `nBest`, each line gives
+/// `i ||| hypothesis ||| score` lines instead (Moses' n-best format without feature scores;
+/// i counts input lines from 0).
+public final class Translator {
+    public let directory: ModelDirectory
+    public let model: Seq2Seq
+    public let parameters: ParameterStore
+    /// The settings, with the recipe's defaults filled in.
+    public let options: TranslationOptions
+    /// What the searches are asked for.
+    public let search: SearchOptions
+    /// The longest source the model was trained on (its largest bucket's source length).
+    public let maximumSourceLength: Int
+    /// Input lines translated so far (they number n-best lines and attention maps).
+    public private(set) var linesDone = 0
+    /// Sentences (pieces of lines) decoded so far.
+    public private(set) var sentencesDone = 0
+
+    let preprocessor: Preprocessor
+    let postprocessor: Postprocessor
+    let preprocessors: LineMapper<Preprocessor.Workspace>
+    let postprocessors: LineMapper<Postprocessor.Workspace>
+    let greedy: GreedySearch?
+    let beamSearch: BeamSearch?
+    let progress: Progress
+
+    /// Opens the model for translation.
+    /// - Parameter checkpoint: nil takes `best` when there is one, else `last`.
+    /// - Throws: the model directory's and checkpoint's errors; `TranslationError` for settings
+    ///   that do not fit the recipe's.
+    public init(directory: ModelDirectory, checkpoint: ModelDirectory.CheckpointChoice? = nil,
+                options given: TranslationOptions) throws {
+        let recipe = directory.recipe
+        var options = given
+        options.beam = given.beam ?? recipe.decode.beam
+        options.lengthPenalty = given.lengthPenalty ?? recipe.decode.lengthPenalty
+        options.maxLengthRatio = given.maxLengthRatio ?? recipe.decode.maxLengthRatio
+        let beam = options.beam!
+        if let nBest = options.nBest, nBest > beam { throw TranslationError.nBestAboveBeam(nBest: nBest, beam: beam) }
+        self.options = options
+        self.directory = directory
+        let choice = checkpoint ?? (FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last)
+        (model, parameters, _) = try directory.load(choice)
+        search = SearchOptions(beam: beam, lengthPenalty: options.lengthPenalty!, maxLengthRatio: options.maxLengthRatio!,
+                               nBest: options.nBest ?? 1, reverseSource: recipe.data.reverseSource)
+        maximumSourceLength = recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength
+        preprocessor = Preprocessor(tokenizer: try MosesTokenizer(language: recipe.data.source), kind: recipe.data.tokenizer,
+                                    lowercase: recipe.data.lowercase, bpe: directory.codes.map { BPE(codes: $0) })
+        postprocessor = Postprocessor(language: try MosesLanguage(code: recipe.data.target), kind: recipe.data.tokenizer,
+                                      joinsSubwords: directory.codes != nil)
+        preprocessors = LineMapper(threads: options.threads) { Preprocessor.Workspace() }
+        postprocessors = LineMapper(threads: options.threads) { Postprocessor.Workspace() }
+        if beam == 1 {
+            greedy = GreedySearch(model: model, parameters: parameters, batchSize: options.batchSize)
+            beamSearch = nil
+        } else {
+            greedy = nil
+            beamSearch = BeamSearch(model: model, parameters: parameters, batchSize: options.batchSize, beam: beam)
+        }
+        if let attention = options.attentionDirectory { try FileSystem.createDirectory(attention) }
+        progress = Progress("translate", unit: "sentences", quiet: options.quiet)
+    }
+
+    /// One sentence to decode: a line, or a piece of a long one.
+    struct Segment {
+        var line: Int             // in the block
+        var tokens: Range<Int>    // of the line's source tokens
+    }
+
+    /// Translates a block of lines (well-formed UTF-8, see `LineBuffer.repairingUTF8`), which
+    /// continues the lines translated before.
+    /// - Returns: the output, each line followed by `\n`.
+    /// - Throws: `FileError` when an attention map cannot be written.
+    public func translate(_ lines: LineBuffer) throws -> [UInt8] {
+        let first = linesDone
+        let tokenized = preprocessors.map(lines) { _, line, workspace, output in
+            self.preprocessor.process(line, workspace: &workspace, into: &output)
+        }
+        // 1. Tokens, pieces and ids.
+        var lineTokens = [[String]]()
+        lineTokens.reserveCapacity(tokenized.count)
+        var segments = [Segment]()
+        var segmentsOfLine = [Range<Int>]()
+        for i in 0..<tokenized.count {
+            let tokens = tokenized.withLine(i) { bytes in
+                bytes.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
+            }
+            let before = segments.count
+            if !tokens.isEmpty {
+                for piece in SourcePieces.split(count: tokens.count, limit: maximumSourceLength,
+                                                isWordEnd: { SourcePieces.endsWord(tokens[$0]) }) {
+                    segments.append(Segment(line: i, tokens: piece))
+                }
+            }
+            segmentsOfLine.append(before..<segments.count)
+            lineTokens.append(tokens)
+        }
+        let vocabulary = directory.sourceVocabulary
+        let sources = segments.map { segment in lineTokens[segment.line][segment.tokens].map { vocabulary.id($0) } }
+
+        // 2. Decode, longest first, the lines that get an attention map with their alignments.
+        var results = [[Hypothesis]](repeating: [], count: segments.count)
+        let mapped = options.attentionDirectory == nil ? [] : segments.indices.filter { first + segments[$0].line < options.attentionLimit }
+        let mappedSet = Set(mapped)
+        decode(mapped, sources: sources, keepAlignments: true, into: &results)
+        decode(segments.indices.filter { !mappedSet.contains($0) }, sources: sources, keepAlignments: false, into: &results)
+
+        // 3. Output tokens → text, in input order.
+        func outputTokens(_ hypothesis: Hypothesis, _ segment: Segment) -> [String] {
+            hypothesis.tokens.enumerated().map { k, id in
+                if options.replaceUnknown && id == Vocabulary.unkID {
+                    return lineTokens[segment.line][segment.tokens.lowerBound + hypothesis.attendedSource[k]]
+                }
+                return directory.targetVocabulary.token(id)
+            }
+        }
+        var tokenLines = LineBuffer()
+        var scores = [Double]()
+        var owners = [Int]()               // the input line of each output line
+        for i in 0..<lines.count {
+            let pieces = segmentsOfLine[i]
+            let entries = options.nBest == nil ? 1 : max(1, pieces.map { results[$0].count }.min() ?? 1)
+            for j in 0..<entries {
+                let tokens = pieces.flatMap { outputTokens(results[$0][j], segments[$0]) }
+                tokenLines.append(tokens.joined(separator: " ").utf8)
+                scores.append(pieces.reduce(0) { $0 + results[$1][j].score })
+                owners.append(i)
+            }
+            if let directory = options.attentionDirectory, first + i < options.attentionLimit, !pieces.isEmpty {
+                try writeAttentionMap(line: first + i, into: directory, source: lineTokens[i],
+                                      pieces: pieces.map { (segments[$0].tokens, results[$0][0], outputTokens(results[$0][0], segments[$0])) })
+            }
+        }
+        let texts = postprocessors.map(tokenLines) { _, line, workspace, output in
+            self.postprocessor.process(line, workspace: &workspace, into: &output)
+        }
+        var output = [UInt8]()
+        output.reserveCapacity(texts.bytes.count + texts.count * (options.nBest == nil ? 1 : 32))
+        for k in 0..<texts.count {
+            if options.nBest != nil { output.append(contentsOf: "\(first + owners[k]) ||| ".utf8) }
+            texts.withLine(k) { output.append(contentsOf: $0) }
+            if options.nBest != nil { output.append(contentsOf: " ||| \(Float(scores[k]))".utf8) }
+            output.append(0x0A)
+        }
+        linesDone += lines.count
+        return output
+    }
+
+    /// Decodes `indices` of `sources` in batches, longest first, into `results`.
+    private func decode(_ indices: [Int], sources: [[Int32]], keepAlignments: Bool, into results: inout [[Hypothesis]]) {
+        let order = indices.sorted { sources[$0].count != sources[$1].count ? sources[$0].count > sources[$1].count : $0 < $1 }
+        var search = self.search
+        search.keepAlignments = keepAlignments
+        for start in stride(from: 0, to: order.count, by: options.batchSize) {
+            let batch = Array(order[start..<min(start + options.batchSize, order.count)])
+            let batchSources = batch.map { sources[$0] }
+            let found: [[Hypothesis]]
+            if let greedy {
+                found = greedy.translate(batchSources, options: search).map { [$0] }
+            } else {
+                found = beamSearch!.translate(batchSources, options: search)
+            }
+            for (i, hypotheses) in zip(batch, found) { results[i] = hypotheses }
+            sentencesDone += batch.count
+            progress.update(sentencesDone)
+        }
+    }
+
+    /// `DIR/line-00001.svg` for line 0: the pieces' maps side by side on the diagonal.
+    private func writeAttentionMap(line: Int, into directory: String, source: [String],
+                                   pieces: [(tokens: Range<Int>, hypothesis: Hypothesis, output: [String])]) throws {
+        let target = pieces.flatMap { $0.output + [Vocabulary.eos] }
+        var weights = [Float](repeating: 0, count: target.count * source.count)
+        var row = 0
+        for piece in pieces {
+            let width = piece.tokens.count, rows = piece.output.count + 1
+            for t in 0..<rows {
+                for s in 0..<width where piece.hypothesis.alignments.count == rows * width {
+                    weights[(row + t) * source.count + piece.tokens.lowerBound + s] = piece.hypothesis.alignments[t * width + s]
+                }
+            }
+            row += rows
+        }
+        let number = String(line + 1)
+        let name = "\(directory)/line-\(String(repeating: "0", count: max(0, 5 - number.count)))\(number).svg"
+        try FileSystem.writeAtomically(name, Array(AttentionMap.svg(source: source, target: target, weights: weights).utf8))
+    }
+
+    /// Prints the closing progress line (sentences, time, sentences/s).
+    public func finish() {
+        progress.finish(sentencesDone)
+    }
+}
+
+/// Settings that do not fit together.
+public enum TranslationError: UserError, Equatable {
+    case nBestAboveBeam(nBest: Int, beam: Int)
+
+    public var description: String {
+        switch self {
+        case .nBestAboveBeam(let nBest, let beam):
+            return "--n-best \(nBest) is larger than the beam (\(beam)); a beam of K finds at most K hypotheses (raise --beam)"
+        }
+    }
+}

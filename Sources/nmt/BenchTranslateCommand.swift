@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Data
+import Decode
+import IO
+import Model
+import Tensor
+
+/// `nmt bench translate`: the peer's `translate` mode. Random U(-0.1, 0.1) weights (so the
+/// outputs are arbitrary, like the peer's), batches of 64 synthetic sources with the peer's
+/// distribution, each decoded for as many steps as the peer's loop runs (2 × the batch's longest
+/// source), by greedy search (--beam 1) or beam search. One untimed batch first (the peer traces
+/// its `tf.function` there; we size our buffers).
+struct BenchTranslate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "translate",
+        abstract: "Time decoding of synthetic sources; print one JSON line.",
+        discussion: """
+            Config S: embedding 256, hidden 256, 1 layer, vocabularies 8000/8000. Config M: 512, 512, \
+            2 layers, 32000/32000. Both: batch 64, general attention, input feeding, sources of 5 to \
+            20 Zipfian ids. Every sentence of a batch may take 2 × (the batch's longest source) steps, \
+            the last one <eos>, as in the peer's loop. Prints sentences, seconds, \
+            sentences_per_second and peak_rss_mb (plus the settings and the decoder steps taken).
+            """)
+
+    enum Configuration: String, ExpressibleByArgument, CaseIterable {
+        case S, M
+
+        var embedding: Int { self == .S ? 256 : 512 }
+        var hidden: Int { self == .S ? 256 : 512 }
+        var layers: Int { self == .S ? 1 : 2 }
+        var vocabulary: Int { self == .S ? 8000 : 32000 }
+    }
+
+    @Option(name: .long, help: "Model size: S or M.")
+    var config: Configuration
+
+    @Option(name: .long, help: "Beam size K (1: greedy).")
+    var beam: Int = 5
+
+    @Option(name: .long, help: "Sentences to translate (in batches of 64, at least one batch).")
+    var sentences: Int = 640
+
+    @Option(name: .long, help: "BLAS threads (the peer's default is 2).")
+    var threads: Int = 2
+
+    @Option(name: .long, help: "Seed of the sources and the parameters.")
+    var seed: UInt64 = 1
+
+    static let batchSize = 64
+
+    func validate() throws {
+        guard beam >= 1 else { throw ValidationError("--beam must be at least 1") }
+        guard sentences >= 1 else { throw ValidationError("--sentences must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        GEMM.threads = threads
+        let c = config, B = Self.batchSize
+        var layout = ParameterLayout()
+        let model = Seq2Seq(configuration: Seq2SeqConfiguration(
+            sourceVocabularySize: c.vocabulary, targetVocabularySize: c.vocabulary, embedding: c.embedding,
+            hidden: c.hidden, layers: c.layers, score: .general, inputFeeding: true, dropout: 0), layout: &layout)
+        let store = ParameterStore(layout: layout)
+        store.initializeUniform(scale: 0.1, seed: seed)
+        let batches = SyntheticBatches.batches(count: max(1, sentences / B), size: B, sourceVocabulary: c.vocabulary,
+                                               targetVocabulary: c.vocabulary, seed: seed)
+        // Sources in reading order: a batch row holds the sentence reversed after its left padding.
+        let sources: [[[Int32]]] = batches.map { batch in
+            (0..<batch.size).map { b in
+                let S = batch.sourceLength, n = batch.sourceLength(ofSentence: b)
+                return (0..<n).map { batch.source[b * S + S - 1 - $0] }
+            }
+        }
+        let greedy = beam == 1 ? GreedySearch(model: model, parameters: store, batchSize: B) : nil
+        let beamSearch = beam == 1 ? nil : BeamSearch(model: model, parameters: store, batchSize: B, beam: beam)
+
+        /// One batch, every sentence allowed 2·(longest source) steps, <eos> forced at the last.
+        func decode(_ batch: [[Int32]]) -> Int {
+            let longest = batch.map(\.count).max()!
+            let options = SearchOptions(beam: beam, fixedMaximumTokens: 2 * longest - 1)
+            if let greedy { return greedy.translate(batch, options: options).reduce(0) { $0 + $1.tokens.count } }
+            return beamSearch!.translate(batch, options: options).reduce(0) { $0 + $1[0].tokens.count }
+        }
+
+        _ = decode(sources[0])
+        var outputTokens = 0
+        let start = ContinuousClock.now
+        for batch in sources { outputTokens += decode(batch) }
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let count = sources.count * B
+        let fields: [(String, JSON)] = [
+            ("sentences", .int(count)), ("seconds", .double(seconds)),
+            ("sentences_per_second", .double(Double(count) / seconds)), ("peak_rss_mb", .double(Self.peakResidentMegabytes())),
+            ("mode", .string("translate")), ("config", .string(c.rawValue)), ("beam", .int(beam)), ("threads", .int(threads)),
+            ("output_tokens", .int(outputTokens)),
+        ]
+        FileSystem.write(Array((JSON.object(fields).rendered() + "\n").utf8))
+    }
+
+    /// getrusage's peak resident set (Linux reports kilobytes), in MB as the peer prints it.
+    static func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

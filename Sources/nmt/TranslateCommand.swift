@@ -1,0 +1,103 @@
+import ArgumentParser
+import IO
+import Tensor
+import Train
+import Translation
+
+/// `nmt translate`: raw text in, translated text out, with a trained model directory.
+struct TranslateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "translate",
+        abstract: "Translate raw text with a trained model (standard input to standard output by default).",
+        discussion: """
+            Each input line goes through the model's own pipeline (NFC, the recipe's tokenizer and \
+            lowercasing, its BPE codes), is decoded, and comes out detokenized: exactly one output \
+            line per input line, in order, an empty line for an empty line. A line longer than \
+            the model's largest bucket is translated in pieces whose translations are joined. \
+            Invalid UTF-8 bytes are replaced by U+FFFD and reported once with their line numbers.
+
+            --beam 1 is greedy decoding; a larger beam keeps K hypotheses per sentence and ranks \
+            finished ones by log P / lp with the GNMT length penalty lp = ((5 + |Y|) / 6)^α \
+            (--length-penalty α; 0 ranks by log-probability alone). An output has at most \
+            ⌈R·|x|⌉ tokens (--max-length-ratio R, |x| the source's tokens after BPE). Defaults \
+            come from the recipe's decode section. --n-best N prints the N best of each line as \
+            'i ||| translation ||| score' (i from 0). --replace-unk copies, for each <unk> of the \
+            output, the source token it attends to most. --attention DIR writes an SVG heatmap of \
+            the attention for each of the first --attention-limit lines (DIR/line-00001.svg, …).
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The model directory (nmt train's output).", valueName: "dir"))
+    var model: String
+
+    @Option(name: .long, help: ArgumentHelp("Raw text to translate ('-': standard input).", valueName: "file"))
+    var input: String = "-"
+
+    @Option(name: .long, help: ArgumentHelp("Where to write the translation ('-': standard output).", valueName: "file"))
+    var output: String = "-"
+
+    @Option(name: .long, help: "Beam size K (1: greedy; default: the recipe's decode.beam).")
+    var beam: Int?
+
+    @Option(name: .customLong("batch-size"), help: "Sentences decoded together.")
+    var batchSize: Int = 64
+
+    @Option(name: .customLong("n-best"), help: "Print the N best translations of each line as 'i ||| translation ||| score'.")
+    var nBest: Int?
+
+    @Option(name: .customLong("length-penalty"), help: "α of the length penalty ((5 + |Y|) / 6)^α (default: the recipe's).")
+    var lengthPenalty: Double?
+
+    @Option(name: .customLong("max-length-ratio"), help: "At most ratio × source tokens in an output (default: the recipe's).")
+    var maxLengthRatio: Double?
+
+    @Flag(name: .customLong("replace-unk"), help: "Replace each <unk> of the output by the source token it attends to most.")
+    var replaceUnknown = false
+
+    @Option(name: .long, help: "The checkpoint: best or last (default: best, else last).")
+    var checkpoint: ModelDirectory.CheckpointChoice?
+
+    @Option(name: .long, help: ArgumentHelp("Write SVG attention maps of the first lines here.", valueName: "dir"))
+    var attention: String?
+
+    @Option(name: .customLong("attention-limit"), help: "Lines that get an attention map.")
+    var attentionLimit: Int = 20
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if let beam, beam < 1 { throw ValidationError("--beam must be at least 1") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if let nBest, nBest < 1 { throw ValidationError("--n-best must be at least 1") }
+        if let nBest, let beam, nBest > beam { throw ValidationError("--n-best \(nBest) is larger than --beam \(beam)") }
+        if let lengthPenalty, !(lengthPenalty >= 0 && lengthPenalty.isFinite) {
+            throw ValidationError("--length-penalty must be 0 or more")
+        }
+        if let maxLengthRatio, !(maxLengthRatio > 0 && maxLengthRatio.isFinite) {
+            throw ValidationError("--max-length-ratio must be positive")
+        }
+        if attentionLimit < 0 { throw ValidationError("--attention-limit must not be negative") }
+    }
+
+    func run() throws {
+        GEMM.threads = common.threads
+        var options = TranslationOptions()
+        options.beam = beam
+        options.batchSize = batchSize
+        options.nBest = nBest
+        options.lengthPenalty = lengthPenalty
+        options.maxLengthRatio = maxLengthRatio
+        options.replaceUnknown = replaceUnknown
+        options.attentionDirectory = attention
+        options.attentionLimit = attentionLimit
+        options.threads = common.threads
+        options.quiet = common.quiet
+        let translator = try Translator(directory: try ModelDirectory(path: model), checkpoint: checkpoint, options: options)
+        let summary = try translator.translate(input: input, output: output)
+        if !summary.repairedLines.isEmpty {
+            let lines = summary.repairedLines
+            FileSystem.printError("nmt: warning: \(input == "-" ? "<stdin>" : input): invalid UTF-8 replaced by U+FFFD on line\(lines.count > 1 ? "s" : "") \(lineList(lines))")
+        }
+    }
+}
+
+extension ModelDirectory.CheckpointChoice: ExpressibleByArgument {}
