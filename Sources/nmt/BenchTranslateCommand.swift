@@ -25,17 +25,8 @@ struct BenchTranslate: ParsableCommand {
             sentences_per_second and peak_rss_mb (plus the settings and the decoder steps taken).
             """)
 
-    enum Configuration: String, ExpressibleByArgument, CaseIterable {
-        case S, M
-
-        var embedding: Int { self == .S ? 256 : 512 }
-        var hidden: Int { self == .S ? 256 : 512 }
-        var layers: Int { self == .S ? 1 : 2 }
-        var vocabulary: Int { self == .S ? 8000 : 32000 }
-    }
-
     @Option(name: .long, help: "Model size: S or M.")
-    var config: Configuration
+    var config: BenchConfiguration
 
     @Option(name: .long, help: "Beam size K (1: greedy).")
     var beam: Int = 5
