@@ -60,8 +60,9 @@ clean() { # CMD...: measure until other processes took < 10% of a core (3 tries)
         measure "$@"
         mark=""
         if (( $(echo "$other > 0.1" | bc -l) )); then mark="*"; fi
-        [ -z "$mark" ] || [ "${KEEP_CONTENDED:-0}" = 1 ] && return
+        if [ -z "$mark" ] || [ "${KEEP_CONTENDED:-0}" = 1 ]; then return 0; fi
     done
+    return 0
 }
 
 printf '%-12s %6s  %12s %9s  %12s %9s  %6s\n' config steps "ours tok/s" "RSS MB" "peer tok/s" "RSS MB" ratio
