@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Cross-check of Tests/Fixtures/model/general.json against the TF peer itself (optional; needs the
-peer's venv, shared/peers/README.md): loads the fixture's parameters into the peer's own `Seq2Seq`
-(imported from ../shared/peers/tf_seq2seq.py, not copied), runs its `loss(..., "full")` under a
+peer's venv and the folder holding the peer's tf_seq2seq.py): loads the fixture's parameters into
+the peer's own `Seq2Seq` (imported from that folder, not copied), runs its `loss(..., "full")` under a
 GradientTape and compares the loss and every gradient with the NumPy reference (float32 vs float64).
 The peer has only `general` attention, so only that fixture is checked.
 
-    /tmp/peer/bin/python Tests/Fixtures/check_model_fixtures_with_peer.py [PEERS_DIR]
+    /tmp/peer/bin/python Tests/Fixtures/check_model_fixtures_with_peer.py PEERS_DIR
 Measured when the fixtures were made: loss 10.1322069 (peer) vs 10.1322068 (reference), largest
 gradient difference 5.0e-6 relative (floor 1e-3).
 """
@@ -16,7 +16,9 @@ import sys
 import numpy as np
 
 here = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "../../../shared/peers"))
+if len(sys.argv) != 2:
+    sys.exit("usage: check_model_fixtures_with_peer.py PEERS_DIR (the folder holding tf_seq2seq.py)")
+sys.path.insert(0, sys.argv[1])
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import tensorflow as tf  # noqa: E402
 import tf_seq2seq as peer  # noqa: E402

@@ -6,7 +6,8 @@ Run once (it needs the network for PyPI); its outputs are committed so that CI n
     python3 Tests/Fixtures/make_fixtures.py
 
 It installs the reference tools into a virtual environment (Tests/Fixtures/.venv, ignored by git)
-at the versions of ../shared/peers/requirements.lock and writes, under Tests/Fixtures/:
+at the versions the TF peer pins (sacremoses 0.2.0, subword-nmt 0.3.8, sacrebleu 2.6.0) and writes,
+under Tests/Fixtures/:
 
   moses/{en,fr}.input            raw lines: a seeded sample of the shipped corpus + hand-made lines
   moses/{en,fr}.tok              MosesTokenizer(lang).tokenize(line, escape=False, return_str=True)
