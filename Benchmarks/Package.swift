@@ -17,5 +17,10 @@ let package = Package(
             dependencies: [.product(name: "Benchmark", package: "benchmark"), .product(name: "NMT", package: "nmt")],
             path: "Benchmarks/TextBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "ModelBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), .product(name: "NMT", package: "nmt")],
+            path: "Benchmarks/ModelBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )
