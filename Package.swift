@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
         .target(name: "Train", dependencies: ["Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO", "CVectorMath", .product(name: "Yams", package: "Yams")]),
         // The decoder's pass over a step's logits (log Σ exp and the k best of each row).
-        .target(name: "CDecode"),
+        .target(name: "CDecode", dependencies: ["CKernels"]),
         .target(name: "Decode", dependencies: ["Model", "Tensor", "Data", "IO", "CDecode"]),
         .target(name: "Translation", dependencies: ["Decode", "Train", "Model", "Tensor", "Text", "Data", "IO"]),
         .executableTarget(
@@ -37,11 +37,11 @@ let package = Package(
             dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train", "Decode", "Translation",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "IOTests", dependencies: ["IO"]),
-        .testTarget(name: "TextTests", dependencies: ["Text", "IO"]),
+        .testTarget(name: "TextTests", dependencies: ["Text", "IO", "TestSupport"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "IO"]),
         .testTarget(name: "LossTests", dependencies: ["Loss", "Tensor", "IO"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Loss", "Tensor", "IO"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Loss", "Tensor", "IO", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Loss", "Tensor", "Data", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "Train", "TestSupport"]),

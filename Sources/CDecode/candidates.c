@@ -1,4 +1,5 @@
 #include "CDecode.h"
+#include "nmt_exp.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -15,26 +16,10 @@
 
 #define LANES 16
 
-/// e^x for x ≤ 0 (the argument of a softmax less its maximum): Cephes' single-precision
-/// polynomial after x = n·ln 2 + r, relative error ≈ 2e-7; 0 below −87.3. Branch-free, so the
-/// loop calling it vectorizes.
+/// e^x for x ≤ 0 (the argument of a softmax less its maximum), 0 below −87.3 where `nmt_exp`
+/// clamps. Branch-free, so the loop calling it vectorizes.
 static inline float exp_nonpositive(float x) {
-    float tiny = x < -87.3f ? 0.0f : 1.0f;
-    x = x < -87.3f ? -87.3f : x;
-    float n = __builtin_rintf(x * 1.44269504088896341f);
-    float r = x - n * 0.693359375f;
-    r = r + n * 2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    float y = p * r * r + r + 1.0f;
-    int32_t bits = ((int32_t)n + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return tiny * y * scale;
+    return (x < -87.3f ? 0.0f : 1.0f) * nmt_exp(x);
 }
 
 /// Puts x (column id) into the sorted list values/ids of `*filled` ≤ k entries; when the list is

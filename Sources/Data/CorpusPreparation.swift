@@ -23,6 +23,16 @@ public struct PrepareOptions: Sendable {
 
     public init() {}
 
+    public init(sourceLanguage: String, targetLanguage: String, maxLength: Int, lengthRatio: Double = 2.5,
+                bpeMerges: Int, sourceVocabularySize: Int?, targetVocabularySize: Int?, minCount: Int,
+                lowercase: Bool, tokenizer: TokenizerKind, threads: Int, quiet: Bool) {
+        (self.sourceLanguage, self.targetLanguage, self.maxLength, self.lengthRatio) =
+            (sourceLanguage, targetLanguage, maxLength, lengthRatio)
+        (self.bpeMerges, self.sourceVocabularySize, self.targetVocabularySize, self.minCount) =
+            (bpeMerges, sourceVocabularySize, targetVocabularySize, minCount)
+        (self.lowercase, self.tokenizer, self.threads, self.quiet) = (lowercase, tokenizer, threads, quiet)
+    }
+
     /// Everything that changes the output, for the fingerprint that lets a re-run reuse it.
     var signature: String {
         "format=\(CorpusPreparation.formatVersion) src=\(sourceLanguage) tgt=\(targetLanguage) max=\(maxLength) "

@@ -94,14 +94,7 @@ public final class BeamSearch {
     ///   O(K² log K) per sentence to rank its candidates.
     public func translate(_ sources: [[Int32]], options: SearchOptions) -> [[Hypothesis]] {
         precondition(options.beam == beam, "options for beam \(options.beam) given to a beam of \(beam)")
-        var results = [[Hypothesis]](repeating: [.empty], count: sources.count)
-        let nonEmpty = sources.indices.filter { !sources[$0].isEmpty }
-        for start in stride(from: 0, to: nonEmpty.count, by: batchSize) {
-            let members = Array(nonEmpty[start..<min(start + batchSize, nonEmpty.count)])
-            let found = decode(members.map { sources[$0] }, options: options)
-            for (i, hypotheses) in zip(members, found) { results[i] = hypotheses }
-        }
-        return results
+        return decodeInBatches(sources, batchSize: batchSize, empty: [.empty]) { decode($0, options: options) }
     }
 
     /// One batch of non-empty sources.

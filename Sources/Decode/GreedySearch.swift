@@ -43,14 +43,7 @@ public final class GreedySearch {
     /// order (sort sources by length first for speed; results do not depend on the batching).
     /// - Complexity: per step, the model's step over the sentences still going.
     public func translate(_ sources: [[Int32]], options: SearchOptions) -> [Hypothesis] {
-        var results = [Hypothesis](repeating: .empty, count: sources.count)
-        let nonEmpty = sources.indices.filter { !sources[$0].isEmpty }
-        for start in stride(from: 0, to: nonEmpty.count, by: batchSize) {
-            let members = Array(nonEmpty[start..<min(start + batchSize, nonEmpty.count)])
-            let found = decode(members.map { sources[$0] }, options: options)
-            for (i, hypothesis) in zip(members, found) { results[i] = hypothesis }
-        }
-        return results
+        decodeInBatches(sources, batchSize: batchSize, empty: .empty) { decode($0, options: options) }
     }
 
     /// One batch of non-empty sources.

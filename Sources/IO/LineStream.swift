@@ -25,12 +25,16 @@ public struct LineStream {
 
     /// The next block of whole lines, or nil at the end of the input.
     ///
-    /// Reads (a pipe gives 64 KB at a time) until a block's worth of bytes is in, then hands out
-    /// the lines up to the last newline and keeps the rest for the next block. One read buffer is
-    /// reused throughout: a fresh 4 MB buffer per read cost more in page faults than the work.
+    /// Reads (a pipe gives 64 KB at a time) until a block's worth of bytes is in, or until the
+    /// input has nothing more waiting after a whole line (someone typing, or a program that
+    /// writes a line and waits for its answer), then hands out the lines up to the last newline
+    /// and keeps the rest for the next block. One read buffer is reused throughout: a fresh 4 MB
+    /// buffer per read cost more in page faults than the work.
     public mutating func next() throws -> LineBuffer? {
         if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: min(blockSize, 1 << 20)) }
+        var haveLine = pending.contains(0x0A)
         while !finished && pending.count < blockSize {
+            if haveLine && !moreIsWaiting() { break }
             let capacity = scratch.count
             let got = scratch.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, capacity) }
             if got < 0 {
@@ -40,6 +44,7 @@ public struct LineStream {
             }
             if got == 0 { finished = true; break }
             pending.append(contentsOf: scratch[0..<got])
+            if !haveLine { haveLine = scratch[0..<got].contains(0x0A) }
         }
         if pending.isEmpty { return nil }
         var chunk: [UInt8]
@@ -66,6 +71,17 @@ public struct LineStream {
         let lines = LineBuffer(contents: chunk)
         linesRead += lines.count
         return lines.isEmpty && finished && pending.isEmpty ? nil : lines
+    }
+
+    /// Whether a read would return at once (a regular file always; a pipe or terminal only when
+    /// bytes or its end are already there).
+    private func moreIsWaiting() -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&descriptor, 1, 0)
+            if ready < 0 && errno == EINTR { continue }
+            return ready != 0          // an error is left to the read that follows
+        }
     }
 
     /// `LineBuffer(contents:)` drops a BOM at the start of what it is given; only the file's

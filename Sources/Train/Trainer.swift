@@ -179,23 +179,9 @@ public final class Trainer {
 
     /// One optimisation step; returns the batch's loss (weighted CE / B) and its target tokens.
     func step(_ batch: Batch) -> (Double, Double) {
-        workspace.reset()
-        parameters.zeroGradients()
-        let cache = model.forward(batch, parameters: parameters, workspace: workspace, training: true,
-                                  dropoutSeed: UInt64(recipe.train.seed) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(state.step))
-        let result = batch.decoderTarget.withUnsafeBufferPointer { labels in
-            batch.targetWeights.withUnsafeBufferPointer { weights in
-                loss.forwardBackward(states: cache.attentionalStates, labels: labels.baseAddress!, weights: weights.baseAddress!,
-                                     scale: 1 / Float(batch.size), parameters: parameters, workspace: workspace)
-            }
-        }
-        model.backward(cache, dAttentionalStates: result.dStates, parameters: parameters, workspace: workspace)
-        var slices: [GradientClipping.Slices] = []
-        if let sampled = loss as? SampledSoftmax {
-            slices = [GradientClipping.Slices(views: [model.outputWeight, model.outputBias], squaredNorm: sampled.sliceSquaredNorm)]
-        }
-        let norm = GradientClipping.clipByGlobalNorm(parameters, maxNorm: Float(recipe.train.maxGradientNorm), slices: slices)
-        if norm.isFinite { optimizer.update(parameters) }
+        let training = TrainingStep(model: model, loss: loss, optimizer: optimizer, parameters: parameters,
+                                    workspace: workspace, maxGradientNorm: Float(recipe.train.maxGradientNorm))
+        let result = training(batch, dropoutSeed: UInt64(recipe.train.seed) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(state.step))
         if let sampler { state.samplerState = sampler.state }
         return (result.loss, batch.targetWeights.reduce(0.0) { $0 + Double($1) })
     }

@@ -92,23 +92,9 @@ struct BenchTrainCommand: ParsableCommand {
                                                targetVocabulary: c.vocabulary, seed: seed)
         let workspace = Workspace()
 
-        /// One step: zero, forward, loss, backward, clip at 5, Adam. Returns the loss.
-        func step(_ batch: Batch) -> Double {
-            workspace.reset()
-            store.zeroGradients()
-            let cache = model.forward(batch, parameters: store, workspace: workspace, training: true)
-            let (value, dStates) = batch.decoderTarget.withUnsafeBufferPointer { labels in
-                batch.targetWeights.withUnsafeBufferPointer { weights in
-                    tokenLoss.forwardBackward(states: cache.attentionalStates, labels: labels.baseAddress!,
-                                              weights: weights.baseAddress!, scale: 1 / Float(batch.size),
-                                              parameters: store, workspace: workspace)
-                }
-            }
-            model.backward(cache, dAttentionalStates: dStates, parameters: store, workspace: workspace)
-            _ = GradientClipping.clipByGlobalNorm(store, maxNorm: 5)
-            optimizer.update(store)
-            return value
-        }
+        /// One step: zero, forward, loss, backward, clip at 5, Adam.
+        let step = TrainingStep(model: model, loss: tokenLoss, optimizer: optimizer, parameters: store, workspace: workspace,
+                                maxGradientNorm: 5)
 
         for batch in batches.prefix(2) { _ = step(batch) }
         let flops = TrainingFlops(embedding: c.embedding, hidden: c.hidden, layers: c.layers, targetVocabulary: c.vocabulary,
@@ -117,7 +103,7 @@ struct BenchTrainCommand: ParsableCommand {
         let start = ContinuousClock.now
         for i in 0..<steps {
             let batch = batches[i % batches.count]
-            lastLoss = step(batch)
+            lastLoss = step(batch).loss
             tokens += batch.targetTokenCount
         }
         let elapsed = start.duration(to: .now)

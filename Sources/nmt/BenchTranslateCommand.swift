@@ -9,10 +9,14 @@ import Model
 import Tensor
 
 /// `nmt bench translate`: the peer's `translate` mode. Random U(-0.1, 0.1) weights (so the
-/// outputs are arbitrary, like the peer's), batches of 64 synthetic sources with the peer's
-/// distribution, each decoded for as many steps as the peer's loop runs (2 × the batch's longest
-/// source), by greedy search (--beam 1) or beam search. One untimed batch first (the peer traces
-/// its `tf.function` there; we size our buffers).
+/// outputs are arbitrary, like the peer's), the peer's batches of 64 synthetic sources, decoded by
+/// greedy search (--beam 1) or beam search. One untimed batch first (the peer traces its
+/// `tf.function` there; we size our buffers).
+///
+/// How long each output may grow (random weights almost never choose `<eos>`, so this sets the
+/// work): by default each sentence stops after ⌈2·|x|⌉ tokens, the rule `nmt translate` applies
+/// (`max_length_ratio: 2`); `--lengths batch` gives every sentence 2 × its batch's longest source,
+/// as the peer's loop runs, for a step-for-step comparison of the same rows.
 struct BenchTranslate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
@@ -20,9 +24,10 @@ struct BenchTranslate: ParsableCommand {
         discussion: """
             Config S: embedding 256, hidden 256, 1 layer, vocabularies 8000/8000. Config M: 512, 512, \
             2 layers, 32000/32000. Both: batch 64, general attention, input feeding, sources of 5 to \
-            20 Zipfian ids. Every sentence of a batch may take 2 × (the batch's longest source) steps, \
-            the last one <eos>, as in the peer's loop. Prints sentences, seconds, \
-            sentences_per_second and peak_rss_mb (plus the settings and the decoder steps taken).
+            20 Zipfian ids. A sentence ends with <eos> after at most ⌈2·|x|⌉ tokens, as nmt translate \
+            decodes (--lengths own), or after 2 × its batch's longest source, as the peer's loop runs \
+            (--lengths batch). Prints sentences, seconds, sentences_per_second and peak_rss_mb (plus \
+            the settings and the output tokens).
             """)
 
     @Option(name: .long, help: "Model size: S or M.")
@@ -33,6 +38,11 @@ struct BenchTranslate: ParsableCommand {
 
     @Option(name: .long, help: "Sentences to translate (in batches of 64, at least one batch).")
     var sentences: Int = 640
+
+    @Option(name: .long, help: "Output length limit: own (⌈2·|x|⌉, as nmt translate) or batch (2 × the batch's longest source, the peer's loop).")
+    var lengths: LengthLimit = .own
+
+    enum LengthLimit: String, ExpressibleByArgument, CaseIterable { case own, batch }
 
     @Option(name: .long, help: "BLAS threads (the peer's default is 2).")
     var threads: Int = 2
@@ -69,10 +79,11 @@ struct BenchTranslate: ParsableCommand {
         let greedy = beam == 1 ? GreedySearch(model: model, parameters: store, batchSize: B) : nil
         let beamSearch = beam == 1 ? nil : BeamSearch(model: model, parameters: store, batchSize: B, beam: beam)
 
-        /// One batch, every sentence allowed 2·(longest source) steps, <eos> forced at the last.
+        /// One batch; <eos> forced at each sentence's limit.
         func decode(_ batch: [[Int32]]) -> Int {
             let longest = batch.map(\.count).max()!
-            let options = SearchOptions(beam: beam, fixedMaximumTokens: 2 * longest - 1)
+            let options = lengths == .own ? SearchOptions(beam: beam, maxLengthRatio: 2)
+                                          : SearchOptions(beam: beam, fixedMaximumTokens: 2 * longest - 1)
             if let greedy { return greedy.translate(batch, options: options).reduce(0) { $0 + $1.tokens.count } }
             return beamSearch!.translate(batch, options: options).reduce(0) { $0 + $1[0].tokens.count }
         }
@@ -88,6 +99,7 @@ struct BenchTranslate: ParsableCommand {
             ("sentences", .int(count)), ("seconds", .double(seconds)),
             ("sentences_per_second", .double(Double(count) / seconds)), ("peak_rss_mb", .double(Self.peakResidentMegabytes())),
             ("mode", .string("translate")), ("config", .string(c.rawValue)), ("beam", .int(beam)), ("threads", .int(threads)),
+            ("lengths", .string(lengths.rawValue)),
             ("output_tokens", .int(outputTokens)),
         ]
         FileSystem.write(Array((JSON.object(fields).rendered() + "\n").utf8))

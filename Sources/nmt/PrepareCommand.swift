@@ -108,19 +108,10 @@ struct PrepareCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = PrepareOptions()
-        options.sourceLanguage = sourceLanguage
-        options.targetLanguage = targetLanguage
-        options.maxLength = maxLength
-        options.lengthRatio = lengthRatio
-        options.bpeMerges = bpeMerges
-        options.sourceVocabularySize = sourceVocabulary
-        options.targetVocabularySize = targetVocabulary
-        options.minCount = minCount
-        options.lowercase = lowercase
-        options.tokenizer = tokenizer
-        options.threads = common.threads
-        options.quiet = common.quiet
+        let options = PrepareOptions(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, maxLength: maxLength,
+                                     lengthRatio: lengthRatio, bpeMerges: bpeMerges, sourceVocabularySize: sourceVocabulary,
+                                     targetVocabularySize: targetVocabulary, minCount: minCount, lowercase: lowercase,
+                                     tokenizer: tokenizer, threads: common.threads, quiet: common.quiet)
         let source: CorpusSource
         if let corpus {
             source = .directory(corpus)

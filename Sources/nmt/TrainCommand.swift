@@ -57,18 +57,12 @@ struct TrainCommand: ParsableCommand {
 
         // 1. Data, prepared (or reused) with the recipe's settings.
         let prepared = dataDirectory ?? "data/\(recipe.name)"
-        var options = PrepareOptions()
-        options.sourceLanguage = recipe.data.source
-        options.targetLanguage = recipe.data.target
-        options.maxLength = recipe.data.maxLength
-        options.bpeMerges = recipe.data.bpeMerges
-        options.sourceVocabularySize = recipe.data.sourceVocabulary
-        options.targetVocabularySize = recipe.data.targetVocabulary
-        options.minCount = recipe.data.minCount
-        options.lowercase = recipe.data.lowercase
-        options.tokenizer = recipe.data.tokenizer
-        options.threads = common.threads
-        options.quiet = common.quiet
+        let data = recipe.data
+        let options = PrepareOptions(sourceLanguage: data.source, targetLanguage: data.target, maxLength: data.maxLength,
+                                     bpeMerges: data.bpeMerges, sourceVocabularySize: data.sourceVocabulary,
+                                     targetVocabularySize: data.targetVocabulary, minCount: data.minCount,
+                                     lowercase: data.lowercase, tokenizer: data.tokenizer, threads: common.threads,
+                                     quiet: common.quiet)
         _ = try CorpusPreparation.run(source: .directory(recipe.data.corpus), outputDirectory: prepared, options: options)
         let (src, tgt) = (recipe.data.source, recipe.data.target)
 

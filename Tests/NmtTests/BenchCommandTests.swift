@@ -25,6 +25,28 @@ import Testing
         #expect(loss > 0 && loss < 25 * log(8000.0) * 1.5, "loss \(loss)")
     }
 
+    /// One batch of config S, greedy, under both length limits: the same sources and weights, so
+    /// only the limit can make the outputs differ (the peer's loop gives every sentence more).
+    @Test func translatePrintsOneJSONLineUnderEitherLengthLimit() throws {
+        var tokens = [String: Int]()
+        for lengths in ["own", "batch"] {
+            let result = try NmtProcess.run(["bench", "translate", "--config", "S", "--beam", "1", "--sentences", "64",
+                                             "--lengths", lengths])
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n")
+            try #require(lines.count == 1, "\(result.stdout)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+            for key in ["sentences", "seconds", "sentences_per_second", "peak_rss_mb"] {
+                #expect(object[key] != nil, "no \(key) in \(lines[0])")
+            }
+            #expect(object["sentences"] as? Int == 64 && object["lengths"] as? String == lengths)
+            tokens[lengths] = try #require(object["output_tokens"] as? Int)
+        }
+        let own = try #require(tokens["own"]), batch = try #require(tokens["batch"])
+        #expect(own > 0 && own <= 64 * 40 && batch <= 64 * 39)     // |x| ≤ 20: at most 2·20 tokens before <eos>
+        #expect(own < batch, "own limits \(own) tokens, the peer's loop \(batch)")
+    }
+
     @Test func usageErrors() throws {
         let steps = try NmtProcess.run(["bench", "train", "--config", "S", "--loss", "full", "--steps", "0"])
         #expect(steps.status == 1)

@@ -42,14 +42,4 @@ enum BPEFixtures {
         }
         return "same lines, different bytes (line ends?)"
     }
-
-    /// A fresh file under /tmp with `contents`, for the error cases.
-    static func temporaryFile(_ name: String, _ contents: [UInt8]) throws -> String {
-        let directory = "/tmp/nmt-bpe-tests-\(getpid())"
-        try FileSystem.createDirectory(directory)
-        // Parameterized tests run in parallel: one file per contents.
-        let path = "\(directory)/\(UInt(bitPattern: contents.hashValue))-\(name)"
-        try FileSystem.writeAtomically(path, contents)
-        return path
-    }
 }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Testing
 import IO
+import TestSupport
 @testable import Text
 
 @Suite struct VocabularyTests {
@@ -17,9 +18,8 @@ import IO
     }
 
     @Test func fileRoundTripAndValidation() throws {
-        let dir = "/tmp/nmt-vocab-test-\(getpid())"
-        try FileSystem.createDirectory(dir)
-        let path = dir + "/v"
+        let scratch = try TemporaryDirectory()
+        let path = scratch.path("v")
         let vocabulary = Vocabulary(tokens: Vocabulary.specials + ["x", "y"])
         try FileSystem.writeAtomically(path, vocabulary.fileContents())
         #expect(try Vocabulary(contentsOf: path) == vocabulary)

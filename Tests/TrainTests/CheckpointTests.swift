@@ -3,6 +3,7 @@ import Glibc
 #endif
 import IO
 import Tensor
+import TestSupport
 import Testing
 @testable import Train
 
@@ -17,11 +18,10 @@ import Testing
         return checkpoint
     }
 
-    func path(_ name: String) -> String {
-        let dir = "/tmp/nmt-checkpoint-test-\(getpid())"
-        try? FileSystem.createDirectory(dir)
-        return dir + "/" + name
-    }
+    /// One scratch directory per test (Swift Testing makes an instance per test), removed after it.
+    let scratch = try! TemporaryDirectory()
+
+    func path(_ name: String) -> String { scratch.path(name) }
 
     @Test func roundTripKeepsEveryValue() throws {
         let file = path("a.ckpt")

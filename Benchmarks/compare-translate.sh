@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Decoding speed side by side in one run: `nmt bench translate` and the TF peer's
+# `tf_seq2seq.py translate` on the same kind of synthetic sources, alternating, both on 2
+# threads, for S and M at beam 1 and beam 5. Prints the median sentences/s and peak RSS of each
+# side and the ratio ours / peer. Ours runs twice per round: with its own length limits (each
+# sentence ends after ⌈2·|x|⌉ tokens, as `nmt translate` decodes: the headline ratio) and with the
+# peer's loop (every sentence 2 × its batch's longest source: the same rows, step for step).
+#   bash Benchmarks/compare-translate.sh [N]      (from the repository root; N runs each, default 3)
+# The peer needs its venv (shared/peers/README.md): PEER_PYTHON defaults to /tmp/peer/bin/python,
+# PEER defaults to ../shared/peers/tf_seq2seq.py.
+#
+# Other work on the machine spoils the figures, so before each run the script waits (up to
+# IDLE_WAIT seconds, default 600) until the CPUs are at least 90% idle for 3 seconds, and after it
+# measures how much CPU time other processes took meanwhile (/proc/stat minus the run's own
+# user + system time): a run where they took more than 10% of one core is marked `*` and, unless
+# KEEP_CONTENDED=1, repeated (at most 3 tries) so that medians are of clean runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+threads=2
+python=${PEER_PYTHON:-/tmp/peer/bin/python}
+peer=${PEER:-../shared/peers/tf_seq2seq.py}
+idle_wait=${IDLE_WAIT:-600}
+[ -x "$python" ] || { echo "compare-translate.sh: no peer python at $python (see shared/peers/README.md)" >&2; exit 1; }
+[ -f "$peer" ] || { echo "compare-translate.sh: no peer at $peer" >&2; exit 1; }
+swift build -c release --product nmt >/dev/null
+nmt=.build/release/nmt
+export TF_CPP_MIN_LOG_LEVEL=3
+hz=$(getconf CLK_TCK)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+field() { python3 -c 'import json, sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }     # user nice system irq softirq steal
+cores() { grep -c '^cpu[0-9]' /proc/stat; }
+
+wait_idle() {   # until the whole machine is ≥ 90% idle over 3 s
+    local start=$SECONDS a b
+    while (( SECONDS - start < idle_wait )); do
+        a=$(busy); sleep 3; b=$(busy)
+        if (( (b - a) * 100 < 3 * hz * $(cores) * 10 )); then return; fi
+    done
+    echo "compare-translate.sh: the machine stayed busy for ${idle_wait}s; measuring anyway" >&2
+}
+
+# measure CMD...: runs CMD once on an idle machine; sets $out (its stdout) and $other (CPU
+# seconds other processes used during the run, per second of the run).
+measure() {
+    local before after wall own
+    wait_idle
+    before=$(busy); local start; start=$(date +%s.%N)
+    out=$(/usr/bin/time -f '%U %S' -o "$work/time" "$@" 2>"$work/stderr") || { cat "$work/stderr" >&2; exit 1; }
+    after=$(busy); wall=$(echo "$(date +%s.%N) - $start" | bc -l)
+    own=$(awk '{print $1 + $2}' "$work/time")
+    other=$(echo "(($after - $before) / $hz - $own) / $wall" | bc -l)
+}
+
+clean() { # CMD...: measure until other processes took < 10% of a core (3 tries), unless KEEP_CONTENDED=1
+    local try
+    for try in 1 2 3; do
+        measure "$@"
+        mark=""
+        if (( $(echo "$other > 0.1" | bc -l) )); then mark="*"; fi
+        if [ -z "$mark" ] || [ "${KEEP_CONTENDED:-0}" = 1 ]; then return 0; fi
+    done
+    return 0
+}
+
+printf '%-10s %9s  %12s %9s  %12s %9s  %6s  %14s %6s\n' config sentences "ours sent/s" "RSS MB" "peer sent/s" "RSS MB" ratio "ours peer-loop" ratio
+for setting in "S 1 640" "S 5 640" "M 1 256" "M 5 128"; do
+    read -r config beam sentences <<< "$setting"
+    ours=(); ours_rss=(); loop=(); theirs=(); theirs_rss=(); log=""
+    for _ in $(seq "$runs"); do
+        clean "$nmt" bench translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads"
+        ours+=("$(field sentences_per_second <<< "$out")"); ours_rss+=("$(field peak_rss_mb <<< "$out")")
+        log+=" ours $(printf '%.1f' "${ours[-1]}")$mark"
+        clean "$nmt" bench translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads" --lengths batch
+        loop+=("$(field sentences_per_second <<< "$out")")
+        log+=" ours-loop $(printf '%.1f' "${loop[-1]}")$mark"
+        clean "$python" "$peer" translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads"
+        theirs+=("$(field sentences_per_second <<< "$out")"); theirs_rss+=("$(field peak_rss_mb <<< "$out")")
+        log+=" peer $(printf '%.1f' "${theirs[-1]}")$mark"
+    done
+    o=$(printf '%s\n' "${ours[@]}" | median); t=$(printf '%s\n' "${theirs[@]}" | median)
+    l=$(printf '%s\n' "${loop[@]}" | median)
+    printf '%-10s %9d  %12.1f %9.0f  %12.1f %9.0f  %5.2fx  %14.1f %5.2fx\n' "$config b$beam" "$sentences" "$o" \
+        "$(printf '%s\n' "${ours_rss[@]}" | median)" "$t" "$(printf '%s\n' "${theirs_rss[@]}" | median)" \
+        "$(echo "$o / $t" | bc -l)" "$l" "$(echo "$l / $t" | bc -l)"
+    echo "  runs (sentences/s, * = other processes took > 10% of a core meanwhile):$log"
+done
