@@ -53,9 +53,20 @@ extension Seq2Seq {
         let logitStorage: Matrix          // [N, Vt]
         var alignmentStorage: FloatBuffer // a_t [N, S]
         var nextRowSentence: [Int32]
+        /// E(y)·W_0[0..<E] + b_0 for every target word y [Vt, 4H]: the part of decoder layer 0's
+        /// product that depends on the previous word alone, looked up instead of multiplied at
+        /// every step. Made once where it takes at most `embeddingGateLimit` floats (config S and
+        /// the shipped recipe: a third of layer 0's product; config M's would take 262 MB: nil).
+        let embeddingGates: FloatBuffer?
+        public static let embeddingGateLimit = 1 << 24
 
-        /// - Parameter maximumRows: the most rows of a step (sentences of a batch × beam size).
-        public init(model: Seq2Seq, parameters: ParameterStore, maximumRows: Int) {
+        /// Reads `parameters` here for the embedding gates: make a new `Inference` after the
+        /// parameters change (training's dev translation does, at every evaluation).
+        /// - Parameters:
+        ///   - maximumRows: the most rows of a step (sentences of a batch × beam size).
+        ///   - embeddingGateLimit: the most floats the table of embedding gates may take (0: none).
+        public init(model: Seq2Seq, parameters: ParameterStore, maximumRows: Int,
+                    embeddingGateLimit: Int = Inference.embeddingGateLimit) {
             precondition(maximumRows > 0, "inference needs at least one row")
             let configuration = model.configuration
             let H = configuration.hidden, V = configuration.targetVocabularySize, N = maximumRows
@@ -87,6 +98,16 @@ extension Seq2Seq {
             keys = sourceStates
             rowSentence = [Int32](repeating: 0, count: N)
             nextRowSentence = rowSentence
+            let E = configuration.embedding, first = model.decoder[0]
+            if V * 4 * H <= embeddingGateLimit {
+                let buffer = FloatBuffer(count: V * 4 * H), table = Matrix(buffer.pointer, rows: V, columns: 4 * H)
+                nmt_broadcast_row(Int32(V), Int32(4 * H), parameters.value(first.bias).base, table.base, Int32(table.stride))
+                GEMM.multiply(parameters.value(model.targetEmbedding.table), parameters.value(first.weight).rows(0..<E),
+                              into: table, beta: 1)
+                embeddingGates = buffer
+            } else {
+                embeddingGates = nil
+            }
         }
 
         /// Encodes a batch and sets one row per sentence (row b = sentence b) to the decoder's
@@ -163,13 +184,28 @@ extension Seq2Seq {
             guard N > 0 else { return }
 
             // 1. Input feeding: x = [E(y_{t-1}), h̃_{t-1}] (h̃ already in place, from `select`).
-            model.targetEmbedding.forward(ids: ids, into: inputs[0].rows(0..<N).columns(0..<E), parameters: parameters)
+            if embeddingGates == nil {
+                model.targetEmbedding.forward(ids: ids, into: inputs[0].rows(0..<N).columns(0..<E), parameters: parameters)
+            }
 
             // 2. The LSTM stack: z = [x, h_{t-1}]·W + b in one GEMM, then the cell.
             for (l, layer) in model.decoder.enumerated() {
                 let z = gates[l].rows(0..<N)
-                nmt_broadcast_row(Int32(N), Int32(4 * H), parameters.value(layer.bias).base, z.base, Int32(z.stride))
-                GEMM.multiply(inputs[l].rows(0..<N), parameters.value(layer.weight), into: z, beta: 1)
+                let weight = parameters.value(layer.weight)
+                if l == 0, let embeddingGates {
+                    // z = table[y] + [h̃_{t-1}, h_{t-1}]·W_0[E...]
+                    let V = configuration.targetVocabularySize
+                    for r in 0..<N {
+                        let id = Int(ids[r])
+                        precondition(id >= 0 && id < V, "token id \(id) outside the vocabulary of \(V)")
+                        z.row(r).update(from: embeddingGates.pointer + id * 4 * H, count: 4 * H)
+                    }
+                    GEMM.multiply(inputs[0].rows(0..<N).columns(E..<(layer.inputSize + H)), weight.rows(E..<weight.rows),
+                                  into: z, beta: 1)
+                } else {
+                    nmt_broadcast_row(Int32(N), Int32(4 * H), parameters.value(layer.bias).base, z.base, Int32(z.stride))
+                    GEMM.multiply(inputs[l].rows(0..<N), weight, into: z, beta: 1)
+                }
                 nmt_lstm_cell_forward(Int32(N), Int32(H), z.base, Int32(z.stride),
                                       previousCells[l].base, Int32(previousCells[l].stride), Int32(N),
                                       cells[l].base, Int32(cells[l].stride), tanhCells.base, Int32(tanhCells.stride),

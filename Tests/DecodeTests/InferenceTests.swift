@@ -1,16 +1,18 @@
 import Testing
 import Data
 import IO
-import Model
+@testable import Model
 import Tensor
 
 /// `Seq2Seq.Inference` one step at a time against the training-time forward pass.
 @Suite struct InferenceTests {
     /// Teacher forcing through `step` and `select` (with rows in a shuffled order, so that the
     /// gather and each row's own source are exercised) gives the forward pass's h̃ at every step.
+    /// Layer 0's embedding half is looked up from the table of embedding gates, or multiplied
+    /// where the table would be too large (limit 0 here): both paths are checked.
     @Test(arguments: LuongAttention.Score.allCases, [1, 2])
     func stepsMatchTheForwardPass(score: LuongAttention.Score, layers: Int) {
-        for inputFeeding in [true, false] {
+        for inputFeeding in [true, false] { for gateLimit in [Seq2Seq.Inference.embeddingGateLimit, 0] {
             let tiny = TinyModel(TinyModel.configuration(targetVocabulary: 11, layers: layers, score: score, inputFeeding: inputFeeding),
                                  scale: 0.5, seed: 3)
             let sources: [[Int32]] = [[4, 5, 6, 7, 8, 4], [5, 7, 6], [8], [6, 6, 4, 5]]
@@ -31,7 +33,9 @@ import Tensor
             defer { withExtendedLifetime(workspace) {} }
             let expected = tiny.model.forward(batch, parameters: tiny.store, workspace: workspace).attentionalStates
 
-            let inference = Seq2Seq.Inference(model: tiny.model, parameters: tiny.store, maximumRows: 8)
+            let inference = Seq2Seq.Inference(model: tiny.model, parameters: tiny.store, maximumRows: 8,
+                                              embeddingGateLimit: gateLimit)
+            #expect((inference.embeddingGates != nil) == (gateLimit > 0))
             inference.start(sources: sources)
             var worst: Float = 0
             // Rows in a fixed shuffled order of the sentences, one of them twice.
@@ -49,9 +53,9 @@ import Tensor
                 origins.withUnsafeBufferPointer { inference.select(origins: $0) }
                 sentenceOfRow = origins.map { sentenceOfRow[Int($0)] }
             }
-            print("Inference \(score) L=\(layers) inputFeeding=\(inputFeeding): largest difference from forward \(worst)")
+            print("Inference \(score) L=\(layers) inputFeeding=\(inputFeeding) gates=\(gateLimit > 0): largest difference from forward \(worst)")
             #expect(worst < 1e-5)
-        }
+        } }
     }
 
     /// Each row's alignment sums to 1 over its own sentence and is 0 on the padding.
