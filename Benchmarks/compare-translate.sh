@@ -2,9 +2,10 @@
 # Decoding speed side by side in one run: `nmt bench translate` and the TF peer's
 # `tf_seq2seq.py translate` on the same kind of synthetic sources, alternating, both on 2
 # threads, for S and M at beam 1 and beam 5. Prints the median sentences/s and peak RSS of each
-# side and the ratio ours / peer. Ours runs twice per round: with its own length limits (each
-# sentence ends after ⌈2·|x|⌉ tokens, as `nmt translate` decodes: the headline ratio) and with the
-# peer's loop (every sentence 2 × its batch's longest source: the same rows, step for step).
+# side and the ratio ours / peer. Ours runs twice per round: scheduled as `nmt translate` decodes
+# a file (sentences sorted by length into batches of 64, each ending after ⌈2·|x|⌉ tokens: the
+# headline ratio) and as the peer's loop runs (its batches, every sentence 2 × its batch's longest
+# source: the same rows, step for step, `--schedule peer`).
 #   bash Benchmarks/compare-translate.sh [N]      (from the repository root; N runs each, default 3)
 # The peer needs its venv (shared/peers/README.md): PEER_PYTHON defaults to /tmp/peer/bin/python,
 # PEER defaults to ../shared/peers/tf_seq2seq.py.
@@ -67,15 +68,15 @@ clean() { # CMD...: measure until other processes took < 10% of a core (3 tries)
     return 0
 }
 
-printf '%-10s %9s  %12s %9s  %12s %9s  %6s  %14s %6s\n' config sentences "ours sent/s" "RSS MB" "peer sent/s" "RSS MB" ratio "ours peer-loop" ratio
-for setting in "S 1 640" "S 5 640" "M 1 256" "M 5 128"; do
+printf '%-10s %9s  %12s %9s  %12s %9s  %6s  %14s %6s\n' config sentences "ours sent/s" "RSS MB" "peer sent/s" "RSS MB" ratio "ours as peer" ratio
+for setting in "S 1 640" "S 5 640" "M 1 640" "M 5 640"; do
     read -r config beam sentences <<< "$setting"
     ours=(); ours_rss=(); loop=(); theirs=(); theirs_rss=(); log=""
     for _ in $(seq "$runs"); do
         clean "$nmt" bench translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads"
         ours+=("$(field sentences_per_second <<< "$out")"); ours_rss+=("$(field peak_rss_mb <<< "$out")")
         log+=" ours $(printf '%.1f' "${ours[-1]}")$mark"
-        clean "$nmt" bench translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads" --lengths batch
+        clean "$nmt" bench translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads" --schedule peer
         loop+=("$(field sentences_per_second <<< "$out")")
         log+=" ours-loop $(printf '%.1f' "${loop[-1]}")$mark"
         clean "$python" "$peer" translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads"

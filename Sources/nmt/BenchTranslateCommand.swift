@@ -13,10 +13,12 @@ import Tensor
 /// greedy search (--beam 1) or beam search. One untimed batch first (the peer traces its
 /// `tf.function` there; we size our buffers).
 ///
-/// How long each output may grow (random weights almost never choose `<eos>`, so this sets the
-/// work): by default each sentence stops after ⌈2·|x|⌉ tokens, the rule `nmt translate` applies
-/// (`max_length_ratio: 2`); `--lengths batch` gives every sentence 2 × its batch's longest source,
-/// as the peer's loop runs, for a step-for-step comparison of the same rows.
+/// How the sentences are scheduled (random weights almost never choose `<eos>`, so this sets the
+/// work): by default as `nmt translate` decodes a file of them (`--schedule translate`): sorted
+/// by length into batches of 64 (longest first, as the peer's own `decode` mode sorts its file
+/// too), each sentence ending after ⌈2·|x|⌉ tokens (`max_length_ratio: 2`). `--schedule peer`
+/// keeps the peer's batches and gives every sentence 2 × its batch's longest source, as the
+/// peer's `translate` loop runs: the same rows, step for step.
 struct BenchTranslate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
@@ -24,10 +26,11 @@ struct BenchTranslate: ParsableCommand {
         discussion: """
             Config S: embedding 256, hidden 256, 1 layer, vocabularies 8000/8000. Config M: 512, 512, \
             2 layers, 32000/32000. Both: batch 64, general attention, input feeding, sources of 5 to \
-            20 Zipfian ids. A sentence ends with <eos> after at most ⌈2·|x|⌉ tokens, as nmt translate \
-            decodes (--lengths own), or after 2 × its batch's longest source, as the peer's loop runs \
-            (--lengths batch). Prints sentences, seconds, sentences_per_second and peak_rss_mb (plus \
-            the settings and the output tokens).
+            20 Zipfian ids. --schedule translate (default): the sentences sorted by length into \
+            batches of 64, each ending with <eos> after at most ⌈2·|x|⌉ tokens, as nmt translate \
+            decodes a file; --schedule peer: the peer's batches, every sentence 2 × its batch's \
+            longest source, as the peer's loop runs. Prints sentences, seconds, \
+            sentences_per_second and peak_rss_mb (plus the settings and the output tokens).
             """)
 
     @Option(name: .long, help: "Model size: S or M.")
@@ -39,10 +42,10 @@ struct BenchTranslate: ParsableCommand {
     @Option(name: .long, help: "Sentences to translate (in batches of 64, at least one batch).")
     var sentences: Int = 640
 
-    @Option(name: .long, help: "Output length limit: own (⌈2·|x|⌉, as nmt translate) or batch (2 × the batch's longest source, the peer's loop).")
-    var lengths: LengthLimit = .own
+    @Option(name: .long, help: "translate (sorted batches, ⌈2·|x|⌉ tokens each, as nmt translate) or peer (the peer's batches and loop).")
+    var schedule: Schedule = .translate
 
-    enum LengthLimit: String, ExpressibleByArgument, CaseIterable { case own, batch }
+    enum Schedule: String, ExpressibleByArgument, CaseIterable { case translate, peer }
 
     @Option(name: .long, help: "BLAS threads (the peer's default is 2).")
     var threads: Int = 2
@@ -76,14 +79,24 @@ struct BenchTranslate: ParsableCommand {
                 return (0..<n).map { batch.source[b * S + S - 1 - $0] }
             }
         }
+        var batchesToDecode = sources
+        if schedule == .translate {
+            let sentences = sources.flatMap { $0 }
+            let order = sentences.indices.sorted {
+                sentences[$0].count != sentences[$1].count ? sentences[$0].count > sentences[$1].count : $0 < $1
+            }
+            batchesToDecode = stride(from: 0, to: order.count, by: B).map { start in
+                order[start..<min(start + B, order.count)].map { sentences[$0] }
+            }
+        }
         let greedy = beam == 1 ? GreedySearch(model: model, parameters: store, batchSize: B) : nil
         let beamSearch = beam == 1 ? nil : BeamSearch(model: model, parameters: store, batchSize: B, beam: beam)
 
         /// One batch; <eos> forced at each sentence's limit.
         func decode(_ batch: [[Int32]]) -> Int {
             let longest = batch.map(\.count).max()!
-            let options = lengths == .own ? SearchOptions(beam: beam, maxLengthRatio: 2)
-                                          : SearchOptions(beam: beam, fixedMaximumTokens: 2 * longest - 1)
+            let options = schedule == .translate ? SearchOptions(beam: beam, maxLengthRatio: 2)
+                                                 : SearchOptions(beam: beam, fixedMaximumTokens: 2 * longest - 1)
             if let greedy { return greedy.translate(batch, options: options).reduce(0) { $0 + $1.tokens.count } }
             return beamSearch!.translate(batch, options: options).reduce(0) { $0 + $1[0].tokens.count }
         }
@@ -91,7 +104,7 @@ struct BenchTranslate: ParsableCommand {
         _ = decode(sources[0])
         var outputTokens = 0
         let start = ContinuousClock.now
-        for batch in sources { outputTokens += decode(batch) }
+        for batch in batchesToDecode { outputTokens += decode(batch) }
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let count = sources.count * B
@@ -99,7 +112,7 @@ struct BenchTranslate: ParsableCommand {
             ("sentences", .int(count)), ("seconds", .double(seconds)),
             ("sentences_per_second", .double(Double(count) / seconds)), ("peak_rss_mb", .double(Self.peakResidentMegabytes())),
             ("mode", .string("translate")), ("config", .string(c.rawValue)), ("beam", .int(beam)), ("threads", .int(threads)),
-            ("lengths", .string(lengths.rawValue)),
+            ("schedule", .string(schedule.rawValue)),
             ("output_tokens", .int(outputTokens)),
         ]
         FileSystem.write(Array((JSON.object(fields).rendered() + "\n").utf8))

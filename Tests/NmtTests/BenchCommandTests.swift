@@ -25,13 +25,13 @@ import Testing
         #expect(loss > 0 && loss < 25 * log(8000.0) * 1.5, "loss \(loss)")
     }
 
-    /// One batch of config S, greedy, under both length limits: the same sources and weights, so
-    /// only the limit can make the outputs differ (the peer's loop gives every sentence more).
-    @Test func translatePrintsOneJSONLineUnderEitherLengthLimit() throws {
+    /// Two batches of config S, greedy, under both schedules: the same sources and weights, so
+    /// only the schedule can make the outputs differ (the peer's loop gives every sentence more).
+    @Test func translatePrintsOneJSONLineUnderEitherSchedule() throws {
         var tokens = [String: Int]()
-        for lengths in ["own", "batch"] {
-            let result = try NmtProcess.run(["bench", "translate", "--config", "S", "--beam", "1", "--sentences", "64",
-                                             "--lengths", lengths])
+        for schedule in ["translate", "peer"] {
+            let result = try NmtProcess.run(["bench", "translate", "--config", "S", "--beam", "1", "--sentences", "128",
+                                             "--schedule", schedule])
             #expect(result.status == 0, "\(result.stderr)")
             let lines = result.stdout.split(separator: "\n")
             try #require(lines.count == 1, "\(result.stdout)")
@@ -39,12 +39,12 @@ import Testing
             for key in ["sentences", "seconds", "sentences_per_second", "peak_rss_mb"] {
                 #expect(object[key] != nil, "no \(key) in \(lines[0])")
             }
-            #expect(object["sentences"] as? Int == 64 && object["lengths"] as? String == lengths)
-            tokens[lengths] = try #require(object["output_tokens"] as? Int)
+            #expect(object["sentences"] as? Int == 128 && object["schedule"] as? String == schedule)
+            tokens[schedule] = try #require(object["output_tokens"] as? Int)
         }
-        let own = try #require(tokens["own"]), batch = try #require(tokens["batch"])
-        #expect(own > 0 && own <= 64 * 40 && batch <= 64 * 39)     // |x| ≤ 20: at most 2·20 tokens before <eos>
-        #expect(own < batch, "own limits \(own) tokens, the peer's loop \(batch)")
+        let own = try #require(tokens["translate"]), loop = try #require(tokens["peer"])
+        #expect(own > 0 && own <= 128 * 40 && loop <= 128 * 39)     // |x| ≤ 20: at most 2·20 tokens before <eos>
+        #expect(own < loop, "own limits \(own) tokens, the peer's loop \(loop)")
     }
 
     @Test func usageErrors() throws {
