@@ -15,55 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
-threads=2
-python=${PEER_PYTHON:-/tmp/peer/bin/python}
-peer=${PEER:-../shared/peers/tf_seq2seq.py}
-idle_wait=${IDLE_WAIT:-600}
-[ -x "$python" ] || { echo "compare-train.sh: no peer python at $python (see shared/peers/README.md)" >&2; exit 1; }
-[ -f "$peer" ] || { echo "compare-train.sh: no peer at $peer" >&2; exit 1; }
-swift build -c release --product nmt >/dev/null
-nmt=.build/release/nmt
-export TF_CPP_MIN_LOG_LEVEL=3
-hz=$(getconf CLK_TCK)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-field() { python3 -c 'import json, sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }     # user nice system irq softirq steal
-cores() { grep -c '^cpu[0-9]' /proc/stat; }
-
-wait_idle() {   # until the whole machine is ≥ 90% idle over 3 s
-    local start=$SECONDS a b
-    while (( SECONDS - start < idle_wait )); do
-        a=$(busy); sleep 3; b=$(busy)
-        if (( (b - a) * 100 < 3 * hz * $(cores) * 10 )); then return; fi
-    done
-    echo "compare-train.sh: the machine stayed busy for ${idle_wait}s; measuring anyway" >&2
-}
-
-# measure NAME CMD...: runs CMD once on an idle machine; sets $out (its stdout) and $other (CPU
-# seconds other processes used during the run, per second of the run).
-measure() {
-    local before after wall own
-    wait_idle
-    before=$(busy); local start; start=$(date +%s.%N)
-    out=$(/usr/bin/time -f '%U %S' -o "$work/time" "$@" 2>"$work/stderr") || { cat "$work/stderr" >&2; exit 1; }
-    after=$(busy); wall=$(echo "$(date +%s.%N) - $start" | bc -l)
-    own=$(awk '{print $1 + $2}' "$work/time")
-    other=$(echo "(($after - $before) / $hz - $own) / $wall" | bc -l)
-}
-
-clean() { # CMD...: measure until other processes took < 10% of a core (3 tries), unless KEEP_CONTENDED=1
-    local try
-    for try in 1 2 3; do
-        measure "$@"
-        mark=""
-        if (( $(echo "$other > 0.1" | bc -l) )); then mark="*"; fi
-        if [ -z "$mark" ] || [ "${KEEP_CONTENDED:-0}" = 1 ]; then return 0; fi
-    done
-    return 0
-}
+script=compare-train.sh
+source Benchmarks/harness.sh
 
 printf '%-12s %6s  %12s %9s  %12s %9s  %6s\n' config steps "ours tok/s" "RSS MB" "peer tok/s" "RSS MB" ratio
 for setting in "S full 40" "M full 20" "M sampled 20"; do
