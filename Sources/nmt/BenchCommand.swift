@@ -108,11 +108,11 @@ struct BenchTrainCommand: ParsableCommand {
         }
         let elapsed = start.duration(to: .now)
         for i in 0..<steps { work += flops.step(batches[i % batches.count]) }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = BenchMeasures.seconds(elapsed)
 
         var fields: [(String, JSON)] = [
             ("target_tokens", .int(tokens)), ("seconds", .double(seconds)),
-            ("tokens_per_second", .double(Double(tokens) / seconds)), ("peak_rss_mb", .double(Self.peakResidentMegabytes())),
+            ("tokens_per_second", .double(Double(tokens) / seconds)), ("peak_rss_mb", .double(BenchMeasures.peakResidentMegabytes())),
             ("mode", .string("train")), ("config", .string(c.rawValue)), ("loss", .string(loss.rawValue)),
             ("steps", .int(steps)), ("threads", .int(threads)),
         ]
@@ -120,12 +120,5 @@ struct BenchTrainCommand: ParsableCommand {
         fields += [("last_loss", .double(lastLoss)), ("flops_per_token", .double((work / Double(tokens)).rounded())),
                    ("gflops", .double(work / seconds / 1e9))]
         FileSystem.write(Array((JSON.object(fields).rendered() + "\n").utf8))
-    }
-
-    /// getrusage's peak resident set (Linux reports kilobytes), in MB as the peer prints it.
-    static func peakResidentMegabytes() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_maxrss) / 1024
     }
 }

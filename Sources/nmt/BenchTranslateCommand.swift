@@ -106,22 +106,15 @@ struct BenchTranslate: ParsableCommand {
         let start = ContinuousClock.now
         for batch in batchesToDecode { outputTokens += decode(batch) }
         let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = BenchMeasures.seconds(elapsed)
         let count = sources.count * B
         let fields: [(String, JSON)] = [
             ("sentences", .int(count)), ("seconds", .double(seconds)),
-            ("sentences_per_second", .double(Double(count) / seconds)), ("peak_rss_mb", .double(Self.peakResidentMegabytes())),
+            ("sentences_per_second", .double(Double(count) / seconds)), ("peak_rss_mb", .double(BenchMeasures.peakResidentMegabytes())),
             ("mode", .string("translate")), ("config", .string(c.rawValue)), ("beam", .int(beam)), ("threads", .int(threads)),
             ("schedule", .string(schedule.rawValue)),
             ("output_tokens", .int(outputTokens)),
         ]
         FileSystem.write(Array((JSON.object(fields).rendered() + "\n").utf8))
-    }
-
-    /// getrusage's peak resident set (Linux reports kilobytes), in MB as the peer prints it.
-    static func peakResidentMegabytes() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024
     }
 }
