@@ -45,7 +45,9 @@ public final class Trainer {
     let loss: any TokenLoss
     let sampler: LogUniformSampler?
     let optimizer: any Optimizer
-    let workspace = Workspace()
+    /// One optimisation step over `parameters` with `loss` and `optimizer`.
+    let training: TrainingStep
+    var workspace: Workspace { training.workspace }
     public private(set) var state: TrainingState
     var order: BatchOrder
 
@@ -80,6 +82,8 @@ public final class Trainer {
         }
         let rate = Float(recipe.train.learningRate)
         optimizer = recipe.train.optimizer == "sgd" ? SGD(learningRate: rate) : Adam(learningRate: rate)
+        training = TrainingStep(model: model, loss: loss, optimizer: optimizer, parameters: parameters,
+                                workspace: Workspace(), maxGradientNorm: Float(recipe.train.maxGradientNorm))
         let sizes = buckets.members.map(\.count)
         order = BatchOrder(bucketSizes: sizes, batchSize: recipe.train.batchSize, seed: seed)
         state = TrainingState(order: order.state, learningRate: recipe.train.learningRate)
@@ -179,8 +183,6 @@ public final class Trainer {
 
     /// One optimisation step; returns the batch's loss (weighted CE / B) and its target tokens.
     func step(_ batch: Batch) -> (Double, Double) {
-        let training = TrainingStep(model: model, loss: loss, optimizer: optimizer, parameters: parameters,
-                                    workspace: workspace, maxGradientNorm: Float(recipe.train.maxGradientNorm))
         let result = training(batch, dropoutSeed: UInt64(recipe.train.seed) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(state.step))
         if let sampler { state.samplerState = sampler.state }
         return (result.loss, batch.targetWeights.reduce(0.0) { $0 + Double($1) })

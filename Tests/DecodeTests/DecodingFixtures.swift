@@ -31,21 +31,30 @@ struct TinyModel {
                              layers: layers, score: score, inputFeeding: inputFeeding)
     }
 
-    /// log P(y1 … yn <eos> | x) by the training-time forward pass (teacher forcing) and a
-    /// log-softmax in Double: the reference the searches are checked against.
-    func logProbabilities(source: [Int32], targets: [[Int32]], reverseSource: Bool = true) -> [Double] {
-        let B = targets.count, S = source.count, T = (targets.map(\.count).max() ?? 0) + 1
-        var sources = [Int32](repeating: 0, count: B * S), input = [Int32](repeating: 0, count: B * T)
+    /// A teacher-forcing batch: sentence b's source (reversed when `reverseSource`, padded on the
+    /// left to the longest), `<go> y…` as decoder input, `y… <eos>` as labels weighted 1.
+    static func teacherForcedBatch(sources: [[Int32]], targets: [[Int32]], reverseSource: Bool = true) -> Batch {
+        let B = targets.count, S = sources.map(\.count).max() ?? 0, T = (targets.map(\.count).max() ?? 0) + 1
+        var source = [Int32](repeating: 0, count: B * S), input = [Int32](repeating: 0, count: B * T)
         var labels = input, weights = [Float](repeating: 0, count: B * T)
         for b in 0..<B {
-            for j in 0..<S { sources[b * S + j] = reverseSource ? source[S - 1 - j] : source[j] }
+            let x = reverseSource ? Array(sources[b].reversed()) : sources[b]
+            for (j, id) in x.enumerated() { source[b * S + S - x.count + j] = id }
             input[b * T] = Batch.go
             for (i, y) in targets[b].enumerated() { input[b * T + i + 1] = y; labels[b * T + i] = y }
             labels[b * T + targets[b].count] = Batch.eos
             for t in 0...targets[b].count { weights[b * T + t] = 1 }
         }
-        let batch = Batch(size: B, sourceLength: S, targetLength: T, source: sources, decoderInput: input,
-                          decoderTarget: labels, targetWeights: weights)
+        return Batch(size: B, sourceLength: S, targetLength: T, source: source, decoderInput: input,
+                     decoderTarget: labels, targetWeights: weights)
+    }
+
+    /// log P(y1 … yn <eos> | x) by the training-time forward pass (teacher forcing) and a
+    /// log-softmax in Double: the reference the searches are checked against.
+    func logProbabilities(source: [Int32], targets: [[Int32]], reverseSource: Bool = true) -> [Double] {
+        let batch = Self.teacherForcedBatch(sources: Array(repeating: source, count: targets.count), targets: targets,
+                                            reverseSource: reverseSource)
+        let B = batch.size, T = batch.targetLength, labels = batch.decoderTarget
         let workspace = Workspace()
         defer { withExtendedLifetime(workspace) {} }
         let states = model.forward(batch, parameters: store, workspace: workspace).attentionalStates

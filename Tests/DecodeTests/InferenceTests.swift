@@ -17,18 +17,8 @@ import Tensor
                                  scale: 0.5, seed: 3)
             let sources: [[Int32]] = [[4, 5, 6, 7, 8, 4], [5, 7, 6], [8], [6, 6, 4, 5]]
             let targets: [[Int32]] = [[4, 5, 3], [6, 7, 8, 9, 10, 4], [3, 3, 3], [9, 9, 5, 4]]
-            let B = sources.count, S = 6, T = 7
-            var source = [Int32](repeating: 0, count: B * S), input = [Int32](repeating: 0, count: B * T)
-            var labels = input, weights = [Float](repeating: 0, count: B * T)
-            for b in 0..<B {
-                for (i, id) in sources[b].reversed().enumerated() { source[b * S + S - sources[b].count + i] = id }
-                input[b * T] = Batch.go
-                for (i, y) in targets[b].enumerated() { input[b * T + i + 1] = y; labels[b * T + i] = y }
-                labels[b * T + targets[b].count] = Batch.eos
-                for t in 0...targets[b].count { weights[b * T + t] = 1 }
-            }
-            let batch = Batch(size: B, sourceLength: S, targetLength: T, source: source, decoderInput: input,
-                              decoderTarget: labels, targetWeights: weights)
+            let batch = TinyModel.teacherForcedBatch(sources: sources, targets: targets)
+            let B = batch.size, T = batch.targetLength, input = batch.decoderInput, weights = batch.targetWeights
             let workspace = Workspace()
             defer { withExtendedLifetime(workspace) {} }
             let expected = tiny.model.forward(batch, parameters: tiny.store, workspace: workspace).attentionalStates
