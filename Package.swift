@@ -36,7 +36,7 @@ let package = Package(
             name: "nmt",
             dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train", "Decode", "Translation",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "IOTests", dependencies: ["IO"]),
+        .testTarget(name: "IOTests", dependencies: ["IO", "TestSupport"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "IO", "TestSupport"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "IO"]),

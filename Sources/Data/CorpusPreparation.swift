@@ -343,20 +343,19 @@ public enum CorpusPreparation {
         ])
     }
 
-    /// Writes every file under a temporary name first; renames only once all are written.
+    /// Writes every file (through `OutputFile`, under a temporary name where it is a regular file)
+    /// and closes it; renames only once all are written. An error before then leaves every old
+    /// file as it was (the outputs released uncommitted remove their temporaries).
     static func writeAll(_ files: [(name: String, bytes: [UInt8])], to directory: String) throws {
-        var temporaries: [(String, String)] = []
-        do {
-            for file in files {
-                let path = directory + "/" + file.name
-                temporaries.append((try FileSystem.writeTemporary(besides: path, file.bytes), path))
-            }
-        } catch {
-            for (temporary, _) in temporaries { FileSystem.removeIfPresent(temporary) }
-            throw error
+        var outputs: [OutputFile] = []
+        for file in files {
+            let output = try OutputFile(directory + "/" + file.name)
+            outputs.append(output)
+            try output.write(file.bytes)
+            try output.close()
         }
         // report.json last: its fingerprint vouches for the files renamed before it.
-        for (temporary, path) in temporaries { try FileSystem.commit(temporary: temporary, to: path) }
+        for output in outputs { try output.commit() }
     }
 }
 

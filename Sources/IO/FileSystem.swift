@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Whole-file reads and atomic writes over POSIX calls, with errors that name the path.
+/// Whole-file reads and directories over POSIX calls, with errors that name the path (writes: `OutputFile`).
 public enum FileSystem {
     /// Reads a whole regular file.
     /// - Throws: `FileError` when the path is missing, a directory, or unreadable.
@@ -87,48 +87,9 @@ public enum FileSystem {
         }
     }
 
-    /// Writes `bytes` to a temporary file beside `path`, fsyncs it and renames it over `path`,
-    /// so that a reader sees either the old file or the whole new one, never half of it.
+    /// Writes a whole file: the same as `OutputFile.write(_:to:)`, which new code calls.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
-        let temporary = try writeTemporary(besides: path, bytes)
-        try commit(temporary: temporary, to: path)
-    }
-
-    /// Writes `bytes` to `path + ".tmp-<pid>"` and fsyncs it; returns that name.
-    /// Together with `commit(temporary:to:)` this lets several files be renamed only
-    /// once all of them are written.
-    public static func writeTemporary(besides path: String, _ bytes: [UInt8]) throws -> String {
-        let temporary = "\(path).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw FileError.unwritable(path: path, reason: errorText()) }
-        var written = 0
-        let ok: Bool = bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                written += n
-            }
-            return fsync(fd) == 0
-        }
-        let reason = ok ? "" : errorText()
-        close(fd)
-        if !ok {
-            unlink(temporary)
-            throw FileError.unwritable(path: path, reason: reason)
-        }
-        return temporary
-    }
-
-    /// Renames a temporary file written by `writeTemporary` onto its final name and syncs the directory.
-    public static func commit(temporary: String, to path: String) throws {
-        guard rename(temporary, path) == 0 else {
-            let reason = errorText()
-            unlink(temporary)
-            throw FileError.unwritable(path: path, reason: reason)
-        }
-        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
+        try OutputFile.write(bytes, to: path)
     }
 
     /// Removes a file if it exists; ignores errors (used to clean up temporaries).
@@ -136,8 +97,10 @@ public enum FileSystem {
         unlink(path)
     }
 
-    /// Writes bytes to a file descriptor (standard output by default), all of them.
-    public static func write(_ bytes: [UInt8], fd: Int32 = 1) {
+    /// Writes bytes to standard error, ignoring errors: there is nowhere left to report them.
+    /// (Outputs go through `OutputFile`, which checks every write.)
+    static func writeStandardError(_ bytes: [UInt8]) {
+        let fd: Int32 = 2
         bytes.withUnsafeBytes { raw in
             var written = 0
             while written < raw.count {
@@ -150,7 +113,7 @@ public enum FileSystem {
 
     /// One line to standard error.
     public static func printError(_ line: String) {
-        write(Array((line + "\n").utf8), fd: 2)
+        writeStandardError(Array((line + "\n").utf8))
     }
 
     static func errorText() -> String {

@@ -17,7 +17,7 @@ public enum FileError: UserError, Equatable {
         case .notFound(let path): return "\(path): no such file"
         case .isDirectory(let path): return "\(path): is a directory, expected a file"
         case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
-        case .unwritable(let path, let reason): return "\(path): cannot write: \(reason)"
+        case .unwritable(let path, let reason): return "\(path): \(reason)"
         case .invalidUTF8(let path, let line): return "\(path):\(line): invalid UTF-8"
         }
     }

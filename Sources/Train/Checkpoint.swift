@@ -31,62 +31,45 @@ public struct Checkpoint {
 
     // MARK: - Writing
 
-    /// Writes the checkpoint atomically (temporary file, fsync, rename).
+    /// Writes the checkpoint through `OutputFile` (atomically: temporary file, fsync, rename).
     /// - Throws: `FileError.unwritable` (the previous file at `path` is left as it was).
     public func write(to path: String) throws {
-        let temporary = "\(path).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw FileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
-        var writer = Writer(fd: fd)
-        writer.bytes(Checkpoint.magic)
-        writer.uint32(Checkpoint.formatVersion)
+        var writer = Writer(file: try OutputFile(path))
+        try writer.bytes(Checkpoint.magic)
+        try writer.uint32(Checkpoint.formatVersion)
         for (name, value) in texts {
-            writer.header(kind: 1, name: name, count: value.utf8.count)
-            writer.bytes(Array(value.utf8))
+            try writer.header(kind: 1, name: name, count: value.utf8.count)
+            try writer.bytes(Array(value.utf8))
         }
         for (name, values) in integers {
-            writer.header(kind: 2, name: name, count: values.count)
-            values.withUnsafeBytes { writer.raw($0) }
+            try writer.header(kind: 2, name: name, count: values.count)
+            try values.withUnsafeBytes { try writer.raw($0) }
         }
         for (name, buffer) in tensors {
-            writer.header(kind: 3, name: name, count: buffer.count)
-            writer.raw(UnsafeRawBufferPointer(start: buffer.pointer, count: buffer.count * 4))
+            try writer.header(kind: 3, name: name, count: buffer.count)
+            try writer.raw(UnsafeRawBufferPointer(start: buffer.pointer, count: buffer.count * 4))
         }
         var checksum = writer.checksum.value
-        withUnsafeBytes(of: &checksum) { writer.raw($0, hashed: false) }
-        let ok = writer.ok && fsync(fd) == 0
-        let reason = ok ? "" : String(cString: strerror(errno))
-        close(fd)
-        guard ok else {
-            unlink(temporary)
-            throw FileError.unwritable(path: path, reason: reason.isEmpty ? "write failed" : reason)
-        }
-        try FileSystem.commit(temporary: temporary, to: path)
+        try withUnsafeBytes(of: &checksum) { try writer.raw($0, hashed: false) }
+        try writer.file.commit()
     }
 
     private struct Writer {
-        let fd: Int32
+        let file: OutputFile
         var checksum = Checksum()
-        var ok = true
-        var pending = [UInt8]()
 
-        mutating func bytes(_ b: [UInt8]) { b.withUnsafeBytes { raw($0) } }
-        mutating func uint32(_ v: UInt32) { var v = v.littleEndian; withUnsafeBytes(of: &v) { raw($0) } }
-        mutating func uint64(_ v: UInt64) { var v = v.littleEndian; withUnsafeBytes(of: &v) { raw($0) } }
-        mutating func header(kind: UInt8, name: String, count: Int) {
-            bytes([kind])
-            uint32(UInt32(name.utf8.count))
-            bytes(Array(name.utf8))
-            uint64(UInt64(count))
+        mutating func bytes(_ b: [UInt8]) throws { try b.withUnsafeBytes { try raw($0) } }
+        mutating func uint32(_ v: UInt32) throws { var v = v.littleEndian; try withUnsafeBytes(of: &v) { try raw($0) } }
+        mutating func uint64(_ v: UInt64) throws { var v = v.littleEndian; try withUnsafeBytes(of: &v) { try raw($0) } }
+        mutating func header(kind: UInt8, name: String, count: Int) throws {
+            try bytes([kind])
+            try uint32(UInt32(name.utf8.count))
+            try bytes(Array(name.utf8))
+            try uint64(UInt64(count))
         }
-        mutating func raw(_ buffer: UnsafeRawBufferPointer, hashed: Bool = true) {
+        mutating func raw(_ buffer: UnsafeRawBufferPointer, hashed: Bool = true) throws {
             if hashed { checksum.add(buffer) }
-            var written = 0
-            while ok && written < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 { if errno == EINTR { continue }; ok = false; return }
-                written += n
-            }
+            try file.write(buffer)
         }
     }
 

@@ -42,12 +42,12 @@ public struct ModelDirectory: Sendable {
     public static func create(path: String, recipe: Recipe, sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary,
                               codes: BPECodes?) throws -> ModelDirectory {
         try FileSystem.createDirectory(path)
-        try FileSystem.writeAtomically(path + "/vocab.src", sourceVocabulary.fileContents())
-        try FileSystem.writeAtomically(path + "/vocab.tgt", targetVocabulary.fileContents())
-        if let codes { try FileSystem.writeAtomically(path + "/bpe.codes", codes.fileContents()) } else {
+        try OutputFile.write(sourceVocabulary.fileContents(), to: path + "/vocab.src")
+        try OutputFile.write(targetVocabulary.fileContents(), to: path + "/vocab.tgt")
+        if let codes { try OutputFile.write(codes.fileContents(), to: path + "/bpe.codes") } else {
             FileSystem.removeIfPresent(path + "/bpe.codes")
         }
-        try FileSystem.writeAtomically(path + "/config.yaml", Array(recipe.yaml.utf8))
+        try OutputFile.write(Array(recipe.yaml.utf8), to: path + "/config.yaml")
         return try ModelDirectory(path: path)
     }
 

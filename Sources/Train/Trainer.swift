@@ -159,8 +159,8 @@ public final class Trainer {
             intervalTokens += tokens
             if state.step % recipe.train.logEvery == 0 {
                 let now = Clock.seconds()
-                logInterval(loss: intervalLoss, tokens: intervalTokens, seconds: now - intervalStart,
-                            maxSeconds: maxSeconds, maxSteps: maxSteps)
+                try logInterval(loss: intervalLoss, tokens: intervalTokens, seconds: now - intervalStart,
+                                maxSeconds: maxSeconds, maxSteps: maxSteps)
                 intervalLoss = 0; intervalTokens = 0; intervalStart = now
             }
             if state.step % recipe.train.evalEvery == 0 {
@@ -255,9 +255,9 @@ public final class Trainer {
         let line = "step \(state.step) | dev ppl \(String(format2: perplexity)) | dev BLEU \(String(format1: bleu))"
             + (improvedBLEU ? " (best)" : "") + " | lr \(state.learningRate) | eval \(Progress.duration(Clock.seconds() - evalStart))"
         note(line)
-        appendLog(.object([("step", .int(state.step)), ("dev_perplexity", .double(perplexity)), ("dev_bleu", .double(bleu)),
+        try appendLog(.object([("step", .int(state.step)), ("dev_perplexity", .double(perplexity)), ("dev_bleu", .double(bleu)),
                            ("best", .bool(improvedBLEU)), ("learning_rate", .double(state.learningRate))]))
-        try FileSystem.writeAtomically(directory.curvesPath, Array(state.curves.svg(title: "\(recipe.name): training").utf8))
+        try OutputFile.write(Array(state.curves.svg(title: "\(recipe.name): training").utf8), to: directory.curvesPath)
     }
 
     // MARK: - Checkpoints and logs
@@ -276,7 +276,7 @@ public final class Trainer {
         try checkpoint.write(to: directory.checkpointPath(choice))
     }
 
-    private func logInterval(loss: Double, tokens: Double, seconds: Double, maxSeconds: Double, maxSteps: Int) {
+    private func logInterval(loss: Double, tokens: Double, seconds: Double, maxSeconds: Double, maxSteps: Int) throws {
         let perplexity = tokens > 0 ? exp(loss / tokens) : .nan
         let rate = tokens / max(seconds, 1e-9)
         let perStep = state.elapsed / Double(max(state.step, 1))
@@ -284,16 +284,14 @@ public final class Trainer {
         state.curves.train.append((state.step, perplexity))
         note("step \(state.step) | epoch \(String(format2: order.epoch)) | lr \(state.learningRate) | train ppl \(String(format2: perplexity))"
              + " | \(Progress.group(Int(rate))) tok/s | \(Progress.duration(state.elapsed)) elapsed | \(Progress.duration(max(0, left))) left")
-        appendLog(.object([("step", .int(state.step)), ("epoch", .double(order.epoch)), ("learning_rate", .double(state.learningRate)),
+        try appendLog(.object([("step", .int(state.step)), ("epoch", .double(order.epoch)), ("learning_rate", .double(state.learningRate)),
                            ("train_perplexity", .double(perplexity)), ("target_tokens_per_second", .double(rate)),
                            ("elapsed_seconds", .double(state.elapsed)), ("remaining_seconds", .double(max(0, left)))]))
     }
 
-    private func appendLog(_ entry: JSON) {
-        let fd = open(directory.logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard fd >= 0 else { return }
-        FileSystem.write(Array((entry.rendered() + "\n").utf8), fd: fd)
-        close(fd)
+    /// One line more in `log.jsonl`; a failed write stops the run like a failed checkpoint.
+    private func appendLog(_ entry: JSON) throws {
+        try OutputFile.append(Array((entry.rendered() + "\n").utf8), to: directory.logPath)
     }
 
     private func note(_ line: String) {

@@ -11,18 +11,13 @@ extension Translator {
         public var repairedLines: [Int]
     }
 
-    /// Translates a file or standard input (`-`) into a file (written atomically, once all is
-    /// translated) or standard output (`-`, written block by block, so `nmt translate` works in a
-    /// pipe). The input is read in blocks of whole lines, so its size is not limited by memory.
-    /// - Throws: `FileError` for an unreadable input or an unwritable output (checked before any
-    ///   work where it can be).
+    /// Translates a file or standard input (`-`) into an `OutputFile` (a file is replaced only once
+    /// all is translated; a FIFO or device is written in place) or standard output (`-`), block by
+    /// block, so `nmt translate` works in a pipe. The input is read in blocks of whole lines, so
+    /// its size is not limited by memory.
+    /// - Throws: `FileError` for an unreadable input or an unwritable output (opened before any
+    ///   work), `BrokenPipe` when the output's reader has gone.
     public func translate(input: String, output: String) throws -> Summary {
-        if output != "-" {
-            let parent = output.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            if !parent.isEmpty && !FileSystem.isDirectory(parent) {
-                throw FileError.unwritable(path: output, reason: "no such directory \(parent)")
-            }
-        }
         var fd: Int32 = 0
         if input != "-" {
             if FileSystem.isDirectory(input) { throw FileError.isDirectory(path: input) }
@@ -33,17 +28,18 @@ extension Translator {
             }
         }
         defer { if fd != 0 { close(fd) } }
+        // After the input: opening a FIFO waits for its reader, which a bad input should not.
+        let file = output == "-" ? OutputFile.standardOutput : try OutputFile(output)
         var stream = LineStream(fd: fd, path: input == "-" ? "<stdin>" : input)
         var repaired = [Int]()
-        var collected = [UInt8]()
         while let block = try stream.next() {
             let first = stream.linesRead - block.count
             let (lines, changed) = block.repairingUTF8()
             repaired += changed.map { first + $0 + 1 }
             let translated = try translate(lines)
-            if output == "-" { FileSystem.write(translated) } else { collected += translated }
+            try file.write(translated)
         }
-        if output != "-" { try FileSystem.writeAtomically(output, collected) }
+        try file.commit()
         finish()
         return Summary(lines: stream.linesRead, repairedLines: repaired)
     }

@@ -197,7 +197,7 @@ public final class Translator {
         }
         let number = String(line + 1)
         let name = "\(directory)/line-\(String(repeating: "0", count: max(0, 5 - number.count)))\(number).svg"
-        try FileSystem.writeAtomically(name, Array(AttentionMap.svg(source: source, target: target, weights: weights).utf8))
+        try OutputFile.write(Array(AttentionMap.svg(source: source, target: target, weights: weights).utf8), to: name)
     }
 
     /// Prints the closing progress line (sentences, time, sentences/s).

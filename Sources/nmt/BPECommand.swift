@@ -79,7 +79,7 @@ struct BPECommand: ParsableCommand {
                 let (lines, repaired) = repairUTF8(block)
                 repairedLines += repaired.map { first + $0 + 1 }
                 let output = mapper.map(lines) { _, line, cache, out in bpe.apply(line, cache: &cache, into: &out) }
-                FileSystem.write(output.fileContents())
+                try OutputFile.standardOutput.write(output.fileContents())
                 progress.update(stream.linesRead)
             }
             if !repairedLines.isEmpty {

@@ -119,6 +119,6 @@ struct BenchTrainCommand: ParsableCommand {
         if loss == .sampled { fields.append(("num_sampled", .int(numSampled))) }
         fields += [("last_loss", .double(lastLoss)), ("flops_per_token", .double((work / Double(tokens)).rounded())),
                    ("gflops", .double(work / seconds / 1e9))]
-        FileSystem.write(Array((JSON.object(fields).rendered() + "\n").utf8))
+        try OutputFile.standardOutput.write(Array((JSON.object(fields).rendered() + "\n").utf8))
     }
 }

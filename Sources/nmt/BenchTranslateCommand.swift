@@ -115,6 +115,6 @@ struct BenchTranslate: ParsableCommand {
             ("schedule", .string(schedule.rawValue)),
             ("output_tokens", .int(outputTokens)),
         ]
-        FileSystem.write(Array((JSON.object(fields).rendered() + "\n").utf8))
+        try OutputFile.standardOutput.write(Array((JSON.object(fields).rendered() + "\n").utf8))
     }
 }

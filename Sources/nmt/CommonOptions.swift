@@ -14,12 +14,13 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
-/// Writes to a file atomically, or to standard output when the path is `-`.
+/// Writes a whole output through `OutputFile` (a file replaced atomically, a device or FIFO in
+/// place, a symlink's target), or to standard output when the path is `-`.
 func writeOutput(_ bytes: [UInt8], to path: String) throws {
     if path == "-" {
-        FileSystem.write(bytes)
+        try OutputFile.standardOutput.write(bytes)
     } else {
-        try FileSystem.writeAtomically(path, bytes)
+        try OutputFile.write(bytes, to: path)
     }
 }
 

@@ -104,6 +104,6 @@ struct ScoreCommand: ParsableCommand {
             }
             output += "\n"
         }
-        FileSystem.write(Array(output.utf8))
+        try OutputFile.standardOutput.write(Array(output.utf8))
     }
 }

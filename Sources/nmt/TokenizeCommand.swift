@@ -60,7 +60,7 @@ struct TokenizeCommand: ParsableCommand {
             let output = detokenize
                 ? detokenizers.map(lines) { _, line, workspace, out in postprocessor.process(line, workspace: &workspace, into: &out) }
                 : tokenizers.map(lines) { _, line, workspace, out in preprocessor.process(line, workspace: &workspace, into: &out) }
-            FileSystem.write(output.fileContents())
+            try OutputFile.standardOutput.write(output.fileContents())
             progress.update(stream.linesRead)
         }
         if !repairedLines.isEmpty {

@@ -12,12 +12,16 @@ enum Entry {
         do {
             var command = try Nmt.parseAsRoot()
             try command.run()
+        } catch is BrokenPipe {
+            // The reader went away (`| head`); with SIGPIPE ignored this is where we learn it.
+            // Stop as quietly as SIGPIPE would, with the status the unchecked writes gave (0).
+            exit(0)
         } catch let error as any UserError {
             FileSystem.printError("nmt: error: \(error)")
             exit(1)
         } catch {
             let code = Nmt.exitCode(for: error)
-            if code == .success { Nmt.exit(withError: error) }
+            if code == .success { printHelp(for: error) }
             if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }
             let message = Nmt.message(for: error)
                 .split(separator: "\n").first.map(String.init) ?? "\(error)"
@@ -26,6 +30,21 @@ enum Entry {
             exit(1)
         }
     }
+}
+
+/// `--help` and `--version` on standard output through the checked writer, so that
+/// `nmt --help > /dev/full` fails like any other output.
+private func printHelp(for request: Error) -> Never {
+    let text = Nmt.fullMessage(for: request)
+    do {
+        if !text.isEmpty { try OutputFile.standardOutput.write(Array((text + "\n").utf8)) }
+    } catch is BrokenPipe {
+        exit(0)
+    } catch {
+        FileSystem.printError("nmt: error: \(error)")
+        exit(1)
+    }
+    exit(0)
 }
 
 /// OpenBLAS reads its settings from the environment when the library loads, before `main`; when

@@ -7,6 +7,8 @@ public struct NmtProcess {
         public var stdout: String
         public var stderr: String
         public var stdoutBytes: [UInt8]
+        /// Killed by a signal (`status` is then the signal's number).
+        public var signaled = false
     }
 
     /// The `nmt` built beside this test bundle (same build folder); test targets that use this
@@ -21,6 +23,14 @@ public struct NmtProcess {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     public static func run(_ arguments: [String], stdin: [UInt8] = [], directory: URL? = nil) throws -> Result {
+        try run(arguments, stdin: stdin, directory: directory, standardOutput: nil)
+    }
+
+    /// Runs `nmt` with its standard output on `standardOutput` (a device, a FIFO, a pipe's end:
+    /// `stdout` of the result is then empty). `ignoringSIGPIPE` starts it through `sh` with
+    /// SIGPIPE ignored, as some parents do, so that a closed pipe shows as EPIPE.
+    public static func run(_ arguments: [String], stdin: [UInt8] = [], directory: URL? = nil,
+                           standardOutput: FileHandle?, ignoringSIGPIPE: Bool = false) throws -> Result {
         let scratch = try TemporaryDirectory()
         let input = scratch.url.appendingPathComponent("stdin")
         let output = scratch.url.appendingPathComponent("stdout")
@@ -29,18 +39,24 @@ public struct NmtProcess {
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        if ignoringSIGPIPE {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "trap '' PIPE; exec \"$0\" \"$@\"", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
         if let directory { process.currentDirectoryURL = directory }
         process.standardInput = try FileHandle(forReadingFrom: input)
-        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardOutput = try standardOutput ?? FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
         process.waitUntilExit()
         let out = try [UInt8](Data(contentsOf: output))
         let err = try Data(contentsOf: errors)
         return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self), stdoutBytes: out)
+                      stderr: String(decoding: err, as: UTF8.self), stdoutBytes: out,
+                      signaled: process.terminationReason == .uncaughtSignal)
     }
 }
 
