@@ -16,7 +16,8 @@ import Darwin
 ///   is replaced as above, in the target's directory; the link stays a link;
 /// - a device, FIFO or socket, or `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`:
 ///   written in place as a stream (an inherited descriptor is duplicated, so the shell's `>>`
-///   and offsets hold), never renamed over.
+///   and offsets hold; opening a FIFO waits for its reader, as the shell's `>` does), never
+///   renamed over.
 ///
 /// Every write, the fsync and the close are checked: an error throws `FileError.unwritable`
 /// naming the path ("standard output" for standard output), except a closed pipe, which throws
@@ -206,7 +207,7 @@ public final class OutputFile {
                 guard let link = readLink(current) else { throw FileError.unwritable(path: path, reason: errorText()) }
                 current = link.hasPrefix("/") ? link : join(directory(of: current), link)
             case S_IFREG:
-                return .replace(target: current, mode: info.st_mode & 0o7777)
+                return .replace(target: current, mode: info.st_mode & 0o777)
             case S_IFDIR:
                 throw FileError.isDirectory(path: path)
             default:
