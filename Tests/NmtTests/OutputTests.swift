@@ -106,6 +106,32 @@ import TestSupport
         #expect(SpecialFiles.temporaries(in: out).isEmpty && SpecialFiles.temporaries(in: dir.path("elsewhere")).isEmpty)
     }
 
+    /// `nmt train`: `log.jsonl` is appended in place and its write errors stop the run (they were
+    /// dropped); `training.svg` behind a symlink replaces the link's target.
+    @Test(.enabled(if: SpecialFiles.isRoot, "mknod needs root"))
+    func trainingLogErrorsStopTheRun() throws {
+        let dir = try TemporaryDirectory()
+        let recipe = try TrainCommandTests().setUp(dir, steps: 20)
+        let model = dir.path("model")
+        try FileManager.default.createDirectory(atPath: model, withIntermediateDirectories: true)
+        try SpecialFiles.makeCharacterDevice(model + "/log.jsonl", major: 1, minor: 7)
+        let arguments = ["train", "--recipe", recipe, "--out", model, "--data", dir.path("data"), "--quiet"]
+        let failed = try NmtProcess.run(arguments)
+        #expect(failed.status == 1)
+        #expect(failed.stderr == "nmt: error: \(model)/log.jsonl: No space left on device\n")
+        #expect(SpecialFiles.kind(model + "/log.jsonl") == .characterDevice)
+
+        try FileManager.default.removeItem(atPath: model)
+        try FileManager.default.createDirectory(atPath: model, withIntermediateDirectories: true)
+        try SpecialFiles.makeCharacterDevice(model + "/log.jsonl", major: 1, minor: 3)
+        try SpecialFiles.makeSymlink(model + "/training.svg", to: "../curves.svg")
+        let result = try NmtProcess.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(SpecialFiles.kind(model + "/training.svg") == .symlink)
+        #expect(try dir.read("curves.svg").contains("<svg"))
+        #expect(SpecialFiles.temporaries(in: model).isEmpty)
+    }
+
     /// `nmt tokenize … > /dev/full` used to exit 0.
     @Test(.enabled(if: SpecialFiles.isRoot, "mknod needs root"))
     func fullStandardOutputIsAnError() throws {
