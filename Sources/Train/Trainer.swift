@@ -73,6 +73,9 @@ public final class Trainer {
         guard buckets.pairCount > 0 else {
             throw TrainingError.noPairsFit(path: options.recipePath ?? directory.configPath, line: options.bucketsLine)
         }
+        try MachineMemory.check(TrainingMemory.bytes(recipe: recipe, configuration: directory.configuration,
+                                                     resuming: resume && FileSystem.exists(directory.checkpointPath(.last))),
+                                for: "training \(recipe.name) (batch \(recipe.train.batchSize))")
         var layout = ParameterLayout()
         model = Seq2Seq(configuration: directory.configuration, layout: &layout)
         self.layout = layout
@@ -266,9 +269,7 @@ public final class Trainer {
         }
         let improvedBLEU = bleu > state.bestBLEU
         if perplexity >= state.bestDevPerplexity {
-            // Without a floor, tiny.yaml's rate halved at almost every evaluation down to 1e-36.
-            let floor = min(recipe.train.minLearningRate, recipe.train.learningRate)
-            state.learningRate = max(state.learningRate * recipe.train.decay, floor)
+            state.learningRate = Self.decayed(state.learningRate, settings: recipe.train)
             optimizer.learningRate = Float(state.learningRate)
         }
         state.evaluationsSinceBest = improvedBLEU ? 0 : state.evaluationsSinceBest + 1
@@ -284,6 +285,13 @@ public final class Trainer {
         appendLog(.object([("step", .int(state.step)), ("dev_perplexity", .double(perplexity)), ("dev_bleu", .double(bleu)),
                            ("best", .bool(improvedBLEU)), ("learning_rate", .double(state.learningRate))]))
         try FileSystem.writeAtomically(directory.curvesPath, Array(state.curves.svg(title: "\(recipe.name): training").utf8))
+    }
+
+    /// The learning rate after one decay: × `decay`, never below `min_learning_rate` (nor below
+    /// the initial rate, when that is lower). Without a floor, tiny.yaml's rate halved at almost
+    /// every evaluation down to 1e-36.
+    static func decayed(_ rate: Double, settings: Recipe.TrainSettings) -> Double {
+        max(rate * settings.decay, min(settings.minLearningRate, settings.learningRate))
     }
 
     // MARK: - Checkpoints and logs

@@ -51,6 +51,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         var recipe = try Recipe(contentsOf: self.recipe)
         if let seed { recipe.train.seed = seed }
+        // Before preparing the data: the recipe's vocabulary sizes bound the model's.
+        try MachineMemory.check(TrainingMemory.bytes(recipe: recipe, configuration: recipe.largestConfiguration, resuming: resume),
+                                for: "training \(recipe.name) (batch \(recipe.train.batchSize))")
         let modelPath = out ?? "models/\(recipe.name)"
         let lastCheckpoint = modelPath + "/last.ckpt"
         if FileSystem.exists(lastCheckpoint) && !resume {

@@ -21,7 +21,12 @@ struct TranslateCommand: ParsableCommand {
             (--length-penalty α; 0 ranks by log-probability alone). An output has at most \
             ⌈R·|x|⌉ tokens (--max-length-ratio R, |x| the source's tokens after BPE). Defaults \
             come from the recipe's decode section. --n-best N prints the N best of each line as \
-            'i ||| translation ||| score' (i from 0). --replace-unk copies, for each <unk> of the \
+            'i ||| translation ||| score' (i from 0), N at most the beam: at most N, since the \
+            search returns only the hypotheses it finished, and stops once no open hypothesis \
+            can beat the best finished one (a line cut into pieces gets as many as its poorest \
+            piece). Every number has a range, given below; the memory a decode needs (K × \
+            batch rows, each with the vocabulary's logits) is checked against the machine's \
+            (MemTotal, a cgroup limit, NMT_MEMORY_LIMIT) before the model is loaded. --replace-unk copies, for each <unk> of the \
             output, the source token it attends to most. --attention DIR writes an SVG heatmap of \
             the attention for each of the first --attention-limit lines (DIR/line-00001.svg, …).
             """)
