@@ -6,7 +6,8 @@ import Glibc
 /// refused with one line before anything is allocated (`FloatBuffer` cannot fail gracefully).
 ///
 /// The machine's `MemTotal` (`/proc/meminfo`), lowered by a cgroup v2 limit
-/// (`/sys/fs/cgroup/memory.max`) when one is set, and by `NMT_MEMORY_LIMIT` (bytes, or with a
+/// (`/sys/fs/cgroup/memory.max`) when one is set, by the address-space limit (`ulimit -v`), and by
+/// `NMT_MEMORY_LIMIT` (bytes, or with a
 /// K, M or G suffix) when given: a way to keep `nmt` within a share of a machine.
 public enum MachineMemory {
     public static var bytes: Int {
@@ -19,6 +20,10 @@ public enum MachineMemory {
         if let text = try? FileSystem.readBytes("/sys/fs/cgroup/memory.max", limit: 100).map({ String(decoding: $0, as: UTF8.self) }),
            let value = Int(text.split(separator: "\n").first ?? "") {
             limit = min(limit, value)
+        }
+        var address = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &address) == 0 && address.rlim_cur != rlim_t.max {     // ulimit -v
+            limit = min(limit, Int(clamping: address.rlim_cur))
         }
         if let given = getenv("NMT_MEMORY_LIMIT").map({ String(cString: $0) }), let value = parse(given) {
             limit = min(limit, value)

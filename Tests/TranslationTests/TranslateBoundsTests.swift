@@ -27,6 +27,12 @@ import Train
         #expect(result.stderr == "nmt: error: \(message)\n")
     }
 
+    /// Issue 11, defect 7: `--n-best N` may print fewer than N lines; --help says so and when.
+    @Test func helpSaysNBestMayGiveFewer() throws {
+        let help = try NmtProcess.run(["translate", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("N at most the beam: at most N, since the search returns only the hypotheses it finished"), "\(help)")
+    }
+
     /// `--threads 100000` was killed by the OOM killer at 21 GB (a workspace per thread): capped
     /// at the cores.
     @Test func threadsAreCappedAtTheCores() throws {
