@@ -140,7 +140,7 @@ public struct RecipeKey: Sendable {
         RecipeKey(name: "train.learning_rate", kind: .number(NumberRange(0, 10, includesLower: false)),
                   doc: "Initial learning rate; Adam uses ~0.001, SGD ~1 (Luong et al. 2015)", value: { yamlNumber($0.train.learningRate) }),
         RecipeKey(name: "train.min_learning_rate", kind: .number(NumberRange(0, 10)),
-                  doc: "Floor of the decayed learning rate, at most `learning_rate` (0: none); see `recipes/tiny.yaml` for the measurement behind the default",
+                  doc: "Floor of the decayed learning rate (0: none; above `learning_rate`: no decay); the default is a tenth of the default rate, as measured in `recipes/tiny.yaml`",
                   value: { yamlNumber($0.train.minLearningRate) }),
         RecipeKey(name: "train.decay", kind: .number(NumberRange(0, 1, includesLower: false)),
                   doc: "Factor of the learning rate when dev perplexity stops improving (1: no decay)", value: { yamlNumber($0.train.decay) }),

@@ -53,7 +53,7 @@ import TestSupport
         ("train: {learning_rate: 1e300}\n", "r.yaml:1: train.learning_rate must be in (0.0, 10.0], not 1e300"),
         ("train: {max_minutes: 1e300}\n", "r.yaml:1: train.max_minutes must be in (0.0, 527040.0], not 1e300"),
         ("train: {seed: 99999999999}\n", "r.yaml:1: train.seed must be in 0...4294967295, not 99999999999"),
-        ("train: {learning_rate: 0.001, min_learning_rate: 0.01}\n", "r.yaml:1: train.min_learning_rate (0.01) must not be above train.learning_rate (0.001)"),
+        ("train: {min_learning_rate: 11}\n", "r.yaml:1: train.min_learning_rate must be in [0.0, 10.0], not 11"),
         ("train: {patience: -1}\n", "r.yaml:1: train.patience must be in 0...1000, not -1"),
         // Defect 5: the name becomes data/<name> and models/<name>.
         ("name: ../../x\n", "r.yaml:1: name must be a plain file name (letters, digits, '-', '_', '.', not starting with a dot), not '../../x'"),
