@@ -36,7 +36,7 @@ public struct SampledSoftmax: TokenLoss {
     /// Rows of the full-softmax logits computed at once by `evaluate` (a [rows, V] workspace block,
     /// 33 MB for V = 32,000). OpenBLAS packs output.weight once per block: for a config-M batch
     /// (1,030 rows) 64-row blocks took 420 ms, 256-row blocks 200 ms.
-    static let evaluationRows = 256
+    public static let evaluationRows = 256
 
     public init(weight: ParameterView, bias: ParameterView, numSampled: Int, sampler: LogUniformSampler) {
         precondition(bias.count == weight.rows, "output.bias has \(bias.count) entries for \(weight.rows) classes")

@@ -10,6 +10,11 @@ import Yams
 /// (`recipes/x.yaml:7: model.attention must be one of dot, general, concat, not 'bilinear'`).
 /// Keys left out take the defaults below, which are those of `recipes/en-fr.yaml`.
 public struct Recipe: Sendable, Equatable {
+    /// A tenth of the default `learning_rate`, by the measurement in `recipes/tiny.yaml`: floors
+    /// of 0, 1e-5 and 1e-4 (under a hundredth of its rate) left it translating every line to an
+    /// empty line after 3,000 steps; 1e-3, a tenth, did not.
+    public static let defaultMinLearningRate = 1e-4
+
     public struct DataSettings: Sendable, Equatable {
         public var corpus = "corpora/ddtp-en-fr"
         public var source = "en"
@@ -44,6 +49,8 @@ public struct Recipe: Sendable, Equatable {
         /// adam or sgd.
         public var optimizer = "adam"
         public var learningRate = 0.001
+        /// The decayed learning rate never goes below this (nor below `learningRate`).
+        public var minLearningRate = Recipe.defaultMinLearningRate
         /// Factor the learning rate is multiplied by when dev perplexity stops improving.
         public var decay = 0.5
         public var maxGradientNorm = 5.0
@@ -53,6 +60,8 @@ public struct Recipe: Sendable, Equatable {
         public var maxSteps = 0
         public var evalEvery = 1000
         public var logEvery = 100
+        /// Evaluations without a better dev BLEU before training stops (0: never).
+        public var patience = 0
         public var seed = 1
     }
 
@@ -71,18 +80,19 @@ public struct Recipe: Sendable, Equatable {
     public init() {}
 
     /// Reads and checks a recipe file.
-    /// - Throws: `FileError` for an unreadable file, `RecipeError` for anything wrong inside it.
+    /// - Throws: `FileError` for an unreadable file, `RecipeError` for anything wrong inside it
+    ///   (larger than `RecipeText.maximumBytes` is refused before the rest is read).
     public init(contentsOf path: String) throws {
-        let bytes = try FileSystem.readBytes(path)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw FileError.invalidUTF8(path: path, line: RecipeParser.firstInvalidLine(bytes))
+        guard let bytes = try FileSystem.readBytes(path, limit: RecipeText.maximumBytes) else {
+            throw RecipeError(path: path, line: 1, message: "a recipe is at most \(RecipeText.maximumBytes / 1_000_000) MB; this file is larger")
         }
-        try self.init(yaml: text, path: path)
+        try self.init(yaml: try RecipeText.check(bytes, path: path), path: path)
     }
 
     /// Parses recipe text; `path` names the file in errors.
-    public init(yaml text: String, path: String) throws {
+    public init(yaml given: String, path: String) throws {
         self.init()
+        let text = try RecipeText.check(Array(given.utf8), path: path)
         let parser = RecipeParser(path: path)
         let root: Node
         do {
@@ -93,115 +103,89 @@ public struct Recipe: Sendable, Equatable {
         } catch let error as YamlError {
             throw parser.yamlError(error)
         }
-        let top = try parser.mapping(root, key: nil, allowed: ["name", "data", "model", "train", "decode"])
-        if let node = top["name"] { name = try parser.string(node, key: "name") } else {
-            name = String(path.split(separator: "/").last?.split(separator: ".").first ?? "model")
+        let top = try parser.mapping(root, key: nil, allowed: RecipeKey.keys(in: nil) + ["data", "model", "train", "decode"])
+        if let node = top["name"] { name = try parser.fileName(node, key: "name") } else {
+            let file = String(path.split(separator: "/").last?.split(separator: ".").first ?? "model")
+            name = RecipeParser.isPlainFileName(file) ? file : "model"
         }
         if let node = top["data"] {
-            let keys = ["corpus", "src", "tgt", "tokenizer", "bpe_merges", "src_vocab", "tgt_vocab", "min_count",
-                        "max_length", "lowercase", "reverse_source", "buckets"]
-            let m = try parser.mapping(node, key: "data", allowed: keys)
+            let m = try parser.mapping(node, key: "data", allowed: RecipeKey.keys(in: "data"))
             if let n = m["corpus"] { data.corpus = try parser.string(n, key: "data.corpus") }
-            if let n = m["src"] { data.source = try parser.choice(n, key: "data.src", among: ["en", "fr"]) }
-            if let n = m["tgt"] { data.target = try parser.choice(n, key: "data.tgt", among: ["en", "fr"]) }
-            if let n = m["tokenizer"] {
-                data.tokenizer = TokenizerKind(rawValue: try parser.choice(n, key: "data.tokenizer", among: ["reversible", "moses"]))!
-            }
-            if let n = m["bpe_merges"] { data.bpeMerges = try parser.int(n, key: "data.bpe_merges", atLeast: 0) }
-            if let n = m["src_vocab"] { data.sourceVocabulary = try parser.int(n, key: "data.src_vocab", atLeast: 5) }
-            if let n = m["tgt_vocab"] { data.targetVocabulary = try parser.int(n, key: "data.tgt_vocab", atLeast: 5) }
-            if let n = m["min_count"] { data.minCount = try parser.int(n, key: "data.min_count", atLeast: 1) }
-            if let n = m["max_length"] { data.maxLength = try parser.int(n, key: "data.max_length", atLeast: 1) }
+            if let n = m["src"] { data.source = try parser.choice(n, key: "data.src") }
+            if let n = m["tgt"] { data.target = try parser.choice(n, key: "data.tgt") }
+            if let n = m["tokenizer"] { data.tokenizer = TokenizerKind(rawValue: try parser.choice(n, key: "data.tokenizer"))! }
+            if let n = m["bpe_merges"] { data.bpeMerges = try parser.int(n, key: "data.bpe_merges") }
+            if let n = m["src_vocab"] { data.sourceVocabulary = try parser.int(n, key: "data.src_vocab") }
+            if let n = m["tgt_vocab"] { data.targetVocabulary = try parser.int(n, key: "data.tgt_vocab") }
+            if let n = m["min_count"] { data.minCount = try parser.int(n, key: "data.min_count") }
+            if let n = m["max_length"] { data.maxLength = try parser.int(n, key: "data.max_length") }
             if let n = m["lowercase"] { data.lowercase = try parser.bool(n, key: "data.lowercase") }
             if let n = m["reverse_source"] { data.reverseSource = try parser.bool(n, key: "data.reverse_source") }
-            if let n = m["buckets"] { data.buckets = try parser.buckets(n, key: "data.buckets") }
+            if let n = m["buckets"] {
+                data.buckets = try parser.buckets(n, key: "data.buckets")
+                bucketsLine = n.mark?.line
+            }
             if data.source == data.target, let n = m["tgt"] ?? m["src"] {
                 throw parser.error(n, "data.src and data.tgt must differ")
             }
         }
         if let node = top["model"] {
-            let keys = ["embedding", "hidden", "layers", "attention", "input_feeding", "dropout"]
-            let m = try parser.mapping(node, key: "model", allowed: keys)
-            if let n = m["embedding"] { model.embedding = try parser.int(n, key: "model.embedding", atLeast: 1) }
-            if let n = m["hidden"] { model.hidden = try parser.int(n, key: "model.hidden", atLeast: 1) }
-            if let n = m["layers"] { model.layers = try parser.int(n, key: "model.layers", atLeast: 1) }
-            if let n = m["attention"] { model.attention = try parser.choice(n, key: "model.attention", among: ["dot", "general", "concat"]) }
+            let m = try parser.mapping(node, key: "model", allowed: RecipeKey.keys(in: "model"))
+            if let n = m["embedding"] { model.embedding = try parser.int(n, key: "model.embedding") }
+            if let n = m["hidden"] { model.hidden = try parser.int(n, key: "model.hidden") }
+            if let n = m["layers"] { model.layers = try parser.int(n, key: "model.layers") }
+            if let n = m["attention"] { model.attention = try parser.choice(n, key: "model.attention") }
             if let n = m["input_feeding"] { model.inputFeeding = try parser.bool(n, key: "model.input_feeding") }
-            if let n = m["dropout"] { model.dropout = try parser.double(n, key: "model.dropout", in: 0..<1) }
+            if let n = m["dropout"] { model.dropout = try parser.double(n, key: "model.dropout") }
         }
         if let node = top["train"] {
-            let keys = ["loss", "num_sampled", "optimizer", "learning_rate", "decay", "max_gradient_norm", "batch_size",
-                        "max_minutes", "max_steps", "eval_every", "log_every", "seed"]
-            let m = try parser.mapping(node, key: "train", allowed: keys)
-            if let n = m["loss"] { train.loss = try parser.choice(n, key: "train.loss", among: ["full", "sampled"]) }
-            if let n = m["num_sampled"] { train.numSampled = try parser.int(n, key: "train.num_sampled", atLeast: 1) }
-            if let n = m["optimizer"] { train.optimizer = try parser.choice(n, key: "train.optimizer", among: ["adam", "sgd"]) }
-            if let n = m["learning_rate"] { train.learningRate = try parser.double(n, key: "train.learning_rate", positive: true) }
-            if let n = m["decay"] { train.decay = try parser.double(n, key: "train.decay", in: 0..<1.000_000_1, positive: true) }
-            if let n = m["max_gradient_norm"] { train.maxGradientNorm = try parser.double(n, key: "train.max_gradient_norm", positive: true) }
-            if let n = m["batch_size"] { train.batchSize = try parser.int(n, key: "train.batch_size", atLeast: 1) }
-            if let n = m["max_minutes"] { train.maxMinutes = try parser.double(n, key: "train.max_minutes", positive: true) }
-            if let n = m["max_steps"] { train.maxSteps = try parser.int(n, key: "train.max_steps", atLeast: 0) }
-            if let n = m["eval_every"] { train.evalEvery = try parser.int(n, key: "train.eval_every", atLeast: 1) }
-            if let n = m["log_every"] { train.logEvery = try parser.int(n, key: "train.log_every", atLeast: 1) }
-            if let n = m["seed"] { train.seed = try parser.int(n, key: "train.seed", atLeast: 0) }
+            let m = try parser.mapping(node, key: "train", allowed: RecipeKey.keys(in: "train"))
+            if let n = m["loss"] { train.loss = try parser.choice(n, key: "train.loss") }
+            if let n = m["num_sampled"] { train.numSampled = try parser.int(n, key: "train.num_sampled") }
+            if let n = m["optimizer"] { train.optimizer = try parser.choice(n, key: "train.optimizer") }
+            if let n = m["learning_rate"] { train.learningRate = try parser.double(n, key: "train.learning_rate") }
+            if let n = m["min_learning_rate"] { train.minLearningRate = try parser.double(n, key: "train.min_learning_rate") }
+            if let n = m["decay"] { train.decay = try parser.double(n, key: "train.decay") }
+            if let n = m["max_gradient_norm"] { train.maxGradientNorm = try parser.double(n, key: "train.max_gradient_norm") }
+            if let n = m["batch_size"] { train.batchSize = try parser.int(n, key: "train.batch_size") }
+            if let n = m["max_minutes"] { train.maxMinutes = try parser.double(n, key: "train.max_minutes") }
+            if let n = m["max_steps"] { train.maxSteps = try parser.int(n, key: "train.max_steps") }
+            if let n = m["eval_every"] { train.evalEvery = try parser.int(n, key: "train.eval_every") }
+            if let n = m["log_every"] { train.logEvery = try parser.int(n, key: "train.log_every") }
+            if let n = m["patience"] { train.patience = try parser.int(n, key: "train.patience") }
+            if let n = m["seed"] { train.seed = try parser.int(n, key: "train.seed") }
             if train.loss == "sampled", train.numSampled >= data.targetVocabulary, let n = m["num_sampled"] ?? m["loss"] {
                 throw parser.error(n, "train.num_sampled (\(train.numSampled)) must be smaller than data.tgt_vocab (\(data.targetVocabulary))")
             }
         }
         if let node = top["decode"] {
-            let m = try parser.mapping(node, key: "decode", allowed: ["beam", "length_penalty", "max_length_ratio"])
-            if let n = m["beam"] { decode.beam = try parser.int(n, key: "decode.beam", atLeast: 1) }
-            if let n = m["length_penalty"] { decode.lengthPenalty = try parser.double(n, key: "decode.length_penalty", in: 0..<1e9) }
-            if let n = m["max_length_ratio"] { decode.maxLengthRatio = try parser.double(n, key: "decode.max_length_ratio", positive: true) }
+            let m = try parser.mapping(node, key: "decode", allowed: RecipeKey.keys(in: "decode"))
+            if let n = m["beam"] { decode.beam = try parser.int(n, key: "decode.beam") }
+            if let n = m["length_penalty"] { decode.lengthPenalty = try parser.double(n, key: "decode.length_penalty") }
+            if let n = m["max_length_ratio"] { decode.maxLengthRatio = try parser.double(n, key: "decode.max_length_ratio") }
         }
     }
 
-    /// The resolved recipe as YAML, every key written (the model directory's `config.yaml`).
-    public var yaml: String {
-        func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) + ".0" : "\(x)" }
-        let buckets = data.buckets.map { "[\($0[0]), \($0[1])]" }.joined(separator: ", ")
-        return """
-            name: \(name)
-            data:
-              corpus: \(data.corpus)
-              src: \(data.source)
-              tgt: \(data.target)
-              tokenizer: \(data.tokenizer.rawValue)
-              bpe_merges: \(data.bpeMerges)
-              src_vocab: \(data.sourceVocabulary)
-              tgt_vocab: \(data.targetVocabulary)
-              min_count: \(data.minCount)
-              max_length: \(data.maxLength)
-              lowercase: \(data.lowercase)
-              reverse_source: \(data.reverseSource)
-              buckets: [\(buckets)]
-            model:
-              embedding: \(model.embedding)
-              hidden: \(model.hidden)
-              layers: \(model.layers)
-              attention: \(model.attention)
-              input_feeding: \(model.inputFeeding)
-              dropout: \(number(model.dropout))
-            train:
-              loss: \(train.loss)
-              num_sampled: \(train.numSampled)
-              optimizer: \(train.optimizer)
-              learning_rate: \(number(train.learningRate))
-              decay: \(number(train.decay))
-              max_gradient_norm: \(number(train.maxGradientNorm))
-              batch_size: \(train.batchSize)
-              max_minutes: \(number(train.maxMinutes))
-              max_steps: \(train.maxSteps)
-              eval_every: \(train.evalEvery)
-              log_every: \(train.logEvery)
-              seed: \(train.seed)
-            decode:
-              beam: \(decode.beam)
-              length_penalty: \(number(decode.lengthPenalty))
-              max_length_ratio: \(number(decode.maxLengthRatio))
+    /// The line of `data.buckets` in the recipe read, for errors about them (nil: not given).
+    public var bucketsLine: Int? = nil
 
-            """
+    public static func == (a: Recipe, b: Recipe) -> Bool {
+        a.name == b.name && a.data == b.data && a.model == b.model && a.train == b.train && a.decode == b.decode
+    }
+
+    /// The resolved recipe as YAML, every key of `RecipeKey.all` written (the model directory's
+    /// `config.yaml`).
+    public var yaml: String {
+        var text = ""
+        var section: String? = nil
+        for key in RecipeKey.all {
+            if key.section != section, let name = key.section {
+                text += "\(name):\n"
+                section = name
+            }
+            text += (key.section == nil ? "" : "  ") + "\(key.leaf): \(key.value(self))\n"
+        }
+        return text + "\n"
     }
 }
 
@@ -222,12 +206,16 @@ struct RecipeParser {
         RecipeError(path: path, line: node.mark?.line ?? 1, message: message)
     }
 
+    /// Yams' error as one line (its messages may hold the offending text over several lines).
     func yamlError(_ error: YamlError) -> RecipeError {
+        func oneLine(_ text: String) -> String { text.split(whereSeparator: \.isNewline).joined(separator: " ") }
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return RecipeError(path: path, line: mark.line, message: "not valid YAML: \(problem)")
+            return RecipeError(path: path, line: mark.line, message: "not valid YAML: \(oneLine(problem))")
+        case .reader(let problem, _, _, _):
+            return RecipeError(path: path, line: 1, message: "not valid YAML: \(oneLine(problem))")
         default:
-            return RecipeError(path: path, line: 1, message: "not valid YAML: \(error)")
+            return RecipeError(path: path, line: 1, message: "not valid YAML: \(oneLine("\(error)"))")
         }
     }
 
@@ -251,10 +239,27 @@ struct RecipeParser {
 
     func string(_ node: Node, key: String) throws -> String {
         guard let scalar = node.scalar, !scalar.string.isEmpty else { throw error(node, "\(key) must be a string") }
+        guard scalar.string.utf8.count <= 4_096 else { throw error(node, "\(key) must be at most 4096 bytes long (PATH_MAX)") }
         return scalar.string
     }
 
-    func choice(_ node: Node, key: String, among values: [String]) throws -> String {
+    /// Letters, digits, `-`, `_` and `.`, not starting with a dot, at most 255 bytes (NAME_MAX).
+    static func isPlainFileName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 255 && !name.hasPrefix(".")
+            && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
+    }
+
+    /// A plain file name (the recipe's `name` becomes `data/<name>` and `models/<name>`).
+    func fileName(_ node: Node, key: String) throws -> String {
+        let value = try string(node, key: key)
+        guard Self.isPlainFileName(value) else {
+            throw error(node, "\(key) must be a plain file name (letters, digits, '-', '_', '.', not starting with a dot), not '\(value)'")
+        }
+        return value
+    }
+
+    func choice(_ node: Node, key: String) throws -> String {
+        guard case .choice(let values) = RecipeKey.named(key).kind else { preconditionFailure("\(key) is not a choice") }
         let value = try string(node, key: key)
         guard values.contains(value) else {
             throw error(node, "\(key) must be one of \(values.joined(separator: ", ")), not '\(value)'")
@@ -262,22 +267,27 @@ struct RecipeParser {
         return value
     }
 
-    func int(_ node: Node, key: String, atLeast minimum: Int) throws -> Int {
+    /// A whole number in the key's range (`RecipeKey.all`).
+    func int(_ node: Node, key: String) throws -> Int {
+        try int(node, key: key, in: RecipeKey.integers(key))
+    }
+
+    func int(_ node: Node, key: String, in range: ClosedRange<Int>) throws -> Int {
+        let text = "\(range.lowerBound)...\(range.upperBound)"
         guard let scalar = node.scalar, let value = Int(scalar.string) else {
-            throw error(node, "\(key) must be a whole number, not '\(node.scalar?.string ?? "a list or mapping")'")
+            throw error(node, "\(key) must be a whole number in \(text), not '\(Self.shown(node))'")
         }
-        guard value >= minimum else { throw error(node, "\(key) must be at least \(minimum), not \(value)") }
+        guard range.contains(value) else { throw error(node, "\(key) must be in \(text), not \(value)") }
         return value
     }
 
-    func double(_ node: Node, key: String, in range: Range<Double>? = nil, positive: Bool = false) throws -> Double {
-        guard let scalar = node.scalar, let value = Double(scalar.string), value.isFinite else {
-            throw error(node, "\(key) must be a number, not '\(node.scalar?.string ?? "a list or mapping")'")
+    /// A number in the key's range (`RecipeKey.all`).
+    func double(_ node: Node, key: String) throws -> Double {
+        let range = RecipeKey.numbers(key)
+        guard let scalar = node.scalar, let value = Double(scalar.string), !value.isNaN else {
+            throw error(node, "\(key) must be a number in \(range), not '\(Self.shown(node))'")
         }
-        if positive && !(value > 0) { throw error(node, "\(key) must be greater than 0, not \(scalar.string)") }
-        if let range, !range.contains(value) {
-            throw error(node, "\(key) must be in [\(range.lowerBound), \(range.upperBound)), not \(scalar.string)")
-        }
+        guard range.contains(value) else { throw error(node, "\(key) must be in \(range), not \(scalar.string)") }
         return value
     }
 
@@ -285,21 +295,30 @@ struct RecipeParser {
         switch node.scalar?.string {
         case "true": return true
         case "false": return false
-        default: throw error(node, "\(key) must be true or false, not '\(node.scalar?.string ?? "a list or mapping")'")
+        default: throw error(node, "\(key) must be true or false, not '\(Self.shown(node))'")
         }
     }
 
-    /// Pairs [source, target] of positive lengths, each pair at least as large as the one before.
+    /// A scalar as given (its first 40 characters), or what else the node is.
+    static func shown(_ node: Node) -> String {
+        guard let text = node.scalar?.string else { return "a list or mapping" }
+        return text.count > 40 ? String(text.prefix(40)) + "…" : text
+    }
+
+    /// Pairs [source, target] of lengths in the key's range, each pair at least as large as the
+    /// one before, at most the key's count of them.
     func buckets(_ node: Node, key: String) throws -> [[Int]] {
+        guard case .buckets(let lengths, let most) = RecipeKey.named(key).kind else { preconditionFailure("\(key) is not buckets") }
         guard let sequence = node.sequence, !sequence.isEmpty else {
             throw error(node, "\(key) must be a list of [source, target] length pairs")
         }
+        guard sequence.count <= most else { throw error(node, "\(key) must have at most \(most) buckets, not \(sequence.count)") }
         var result = [[Int]]()
         for item in sequence {
             guard let pair = item.sequence, pair.count == 2 else {
                 throw error(item, "\(key) entries must be [source, target] pairs")
             }
-            let lengths = try pair.map { try int($0, key: key, atLeast: 1) }
+            let lengths = try pair.map { try int($0, key: key, in: lengths) }
             if let last = result.last, lengths[0] < last[0] || lengths[1] < last[1] {
                 throw error(item, "\(key): bucket [\(lengths[0]), \(lengths[1])] is smaller than the one before it [\(last[0]), \(last[1])]")
             }

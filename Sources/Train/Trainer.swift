@@ -22,7 +22,12 @@ nonisolated(unsafe) private var stopRequested: Int32 = 0
 public final class Trainer {
     public struct Options: Sendable {
         public var maxMinutes: Double? = nil
+        /// 0: no step limit, as `train.max_steps: 0`.
         public var maxSteps: Int? = nil
+        /// The recipe file the user gave and the line of its `data.buckets`, for errors about
+        /// the buckets (nil: name the model directory's `config.yaml`).
+        public var recipePath: String? = nil
+        public var bucketsLine: Int? = nil
         public var quiet = false
         public var threads = ParallelLines.defaultThreads
         public init() {}
@@ -65,7 +70,12 @@ public final class Trainer {
         self.devTranslator = devTranslator
         buckets = Buckets(corpus: train, shapes: recipe.data.buckets.map { (source: $0[0], target: $0[1]) })
         guard train.count > 0 else { throw TrainingError.noTrainingPairs }
-        guard buckets.pairCount > 0 else { throw TrainingError.noPairsFit(path: directory.configPath) }
+        guard buckets.pairCount > 0 else {
+            throw TrainingError.noPairsFit(path: options.recipePath ?? directory.configPath, line: options.bucketsLine)
+        }
+        try MachineMemory.check(TrainingMemory.bytes(recipe: recipe, configuration: directory.configuration,
+                                                     resuming: resume && FileSystem.exists(directory.checkpointPath(.last))),
+                                for: "training \(recipe.name) (batch \(recipe.train.batchSize))")
         var layout = ParameterLayout()
         model = Seq2Seq(configuration: directory.configuration, layout: &layout)
         self.layout = layout
@@ -118,9 +128,14 @@ public final class Trainer {
     /// - Returns: whether the run finished (false when stopped by a signal).
     @discardableResult
     public func run() throws -> Bool {
-        let maxSteps = options.maxSteps ?? (recipe.train.maxSteps > 0 ? recipe.train.maxSteps : Int.max)
+        let steps = options.maxSteps ?? recipe.train.maxSteps
+        let maxSteps = steps > 0 ? steps : Int.max
         let maxSeconds = (options.maxMinutes ?? recipe.train.maxMinutes) * 60
         if state.finished {
+            if outOfPatience {
+                note("\(directory.path) stopped early at step \(state.step) (\(state.evaluationsSinceBest) evaluations without a better dev BLEU); nothing to do")
+                return true
+            }
             if state.step >= maxSteps || state.elapsed >= maxSeconds {
                 note("\(directory.path) has finished training (step \(state.step)); nothing to do")
                 return true
@@ -166,6 +181,7 @@ public final class Trainer {
             if state.step % recipe.train.evalEvery == 0 {
                 try evaluate()
                 try saveCheckpoint()
+                if outOfPatience { break }
             }
         }
         _ = nextBatch.wait()
@@ -177,8 +193,17 @@ public final class Trainer {
         if state.step % recipe.train.evalEvery != 0 || state.curves.dev.last?.step != state.step { try evaluate() }
         state.finished = true
         try saveCheckpoint()
+        if outOfPatience {
+            note("stopped early: \(state.evaluationsSinceBest) evaluations without a better dev BLEU (train.patience)")
+        }
         note("finished at step \(state.step) after \(Progress.duration(state.elapsed)); best dev BLEU \(String(format1: state.bestBLEU))")
         return true
+    }
+
+    /// Whether `train.patience` evaluations in a row found no better dev BLEU (never without a
+    /// dev set, whose BLEU is always 0).
+    var outOfPatience: Bool {
+        recipe.train.patience > 0 && devTranslator != nil && !devReferences.isEmpty && state.evaluationsSinceBest >= recipe.train.patience
     }
 
     /// One optimisation step; returns the batch's loss (weighted CE / B) and its target tokens.
@@ -213,7 +238,8 @@ public final class Trainer {
     // MARK: - Evaluation
 
     /// Dev perplexity (full softmax) and dev BLEU; keeps `best.ckpt`; decays the learning rate
-    /// when dev perplexity did not improve; redraws `training.svg`.
+    /// when dev perplexity did not improve, never below `min_learning_rate`; counts the
+    /// evaluations since dev BLEU last improved; redraws `training.svg`.
     func evaluate() throws {
         let evalStart = Clock.seconds()
         let devBuckets = Buckets(corpus: dev, shapes: buckets.shapes)
@@ -243,9 +269,10 @@ public final class Trainer {
         }
         let improvedBLEU = bleu > state.bestBLEU
         if perplexity >= state.bestDevPerplexity {
-            state.learningRate *= recipe.train.decay
+            state.learningRate = Self.decayed(state.learningRate, settings: recipe.train)
             optimizer.learningRate = Float(state.learningRate)
         }
+        state.evaluationsSinceBest = improvedBLEU ? 0 : state.evaluationsSinceBest + 1
         state.bestDevPerplexity = min(state.bestDevPerplexity, perplexity)
         state.curves.dev.append((state.step, perplexity, bleu))
         if improvedBLEU {
@@ -258,6 +285,13 @@ public final class Trainer {
         try appendLog(.object([("step", .int(state.step)), ("dev_perplexity", .double(perplexity)), ("dev_bleu", .double(bleu)),
                            ("best", .bool(improvedBLEU)), ("learning_rate", .double(state.learningRate))]))
         try OutputFile.write(Array(state.curves.svg(title: "\(recipe.name): training").utf8), to: directory.curvesPath)
+    }
+
+    /// The learning rate after one decay: × `decay`, never below `min_learning_rate` (nor below
+    /// the initial rate, when that is lower). Without a floor, tiny.yaml's rate halved at almost
+    /// every evaluation down to 1e-36.
+    static func decayed(_ rate: Double, settings: Recipe.TrainSettings) -> Double {
+        max(rate * settings.decay, min(settings.minLearningRate, settings.learningRate))
     }
 
     // MARK: - Checkpoints and logs
@@ -300,14 +334,15 @@ public final class Trainer {
 }
 
 public enum TrainingError: UserError, Equatable {
-    case noPairsFit(path: String)
+    case noPairsFit(path: String, line: Int?)
     case noTrainingPairs
 
     public var description: String {
         switch self {
         case .noTrainingPairs:
             return "no training pairs are left after preparation (see report.json in the prepared data for why they were dropped)"
-        case .noPairsFit(let path): return "\(path): no training pair fits data.buckets; raise the bucket sizes"
+        case .noPairsFit(let path, let line):
+            return "\(path)\(line.map { ":\($0)" } ?? ""): no training pair fits data.buckets; raise the bucket sizes"
         }
     }
 }

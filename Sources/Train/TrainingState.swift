@@ -14,6 +14,8 @@ public struct TrainingState: Sendable, Equatable {
     /// Seconds of training so far, over every run of this model (`max_minutes` counts them all).
     public var elapsed = 0.0
     public var finished = false
+    /// Evaluations since dev BLEU last improved (`train.patience` stops training when it gets there).
+    public var evaluationsSinceBest = 0
     public var curves = TrainingCurves()
 
     public init(order: BatchOrder.State, learningRate: Double) {
@@ -24,6 +26,7 @@ public struct TrainingState: Sendable, Equatable {
     public static func == (a: TrainingState, b: TrainingState) -> Bool {
         a.step == b.step && a.order == b.order && a.samplerState == b.samplerState && a.learningRate == b.learningRate
             && a.bestBLEU == b.bestBLEU && a.bestDevPerplexity == b.bestDevPerplexity && a.finished == b.finished
+            && a.evaluationsSinceBest == b.evaluationsSinceBest
     }
 
     /// Adds this state to a checkpoint.
@@ -33,6 +36,7 @@ public struct TrainingState: Sendable, Equatable {
         checkpoint.integers.append(("sampler", [samplerState]))
         checkpoint.integers.append(("scalars", [learningRate.bitPattern, bestBLEU.bitPattern, bestDevPerplexity.bitPattern, elapsed.bitPattern]))
         checkpoint.integers.append(("finished", [finished ? 1 : 0]))
+        checkpoint.integers.append(("evaluations_since_best", [UInt64(evaluationsSinceBest)]))
         checkpoint.texts.append(("train_curve", curves.train.map { "\($0.step) \($0.perplexity)" }.joined(separator: "\n")))
         checkpoint.texts.append(("dev_curve", curves.dev.map { "\($0.step) \($0.perplexity) \($0.bleu)" }.joined(separator: "\n")))
     }
@@ -51,6 +55,8 @@ public struct TrainingState: Sendable, Equatable {
         bestDevPerplexity = Double(bitPattern: scalars[2])
         elapsed = Double(bitPattern: scalars[3])
         finished = checkpoint.integers("finished")?.first == 1
+        // Absent from checkpoints written before `train.patience` existed: none counted yet.
+        evaluationsSinceBest = Int(min(checkpoint.integers("evaluations_since_best")?.first ?? 0, 1_000_000))
         for line in (checkpoint.text("train_curve") ?? "").split(separator: "\n") {
             let f = line.split(separator: " ")
             if f.count == 2, let s = Int(f[0]), let p = Double(f[1]) { curves.train.append((s, p)) }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Decode
 import IO
 import Model
@@ -54,10 +57,16 @@ public final class Translator {
         self.options = options
         self.directory = directory
         let choice = checkpoint ?? (FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last)
+        maximumSourceLength = recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength
+        var info = stat()
+        let checkpointBytes = stat(directory.checkpointPath(choice), &info) == 0 ? Int(info.st_size) : 0
+        let needed = DecodingMemory.bytes(configuration: directory.configuration, checkpointBytes: checkpointBytes, beam: beam,
+                                          batchSize: options.batchSize, maximumSourceLength: maximumSourceLength,
+                                          maxLengthRatio: options.maxLengthRatio!, alignments: options.attentionDirectory != nil)
+        try MachineMemory.check(needed, for: "translate with beam \(beam) × batch \(options.batchSize)")
         (model, parameters, _) = try directory.load(choice)
         search = SearchOptions(beam: beam, lengthPenalty: options.lengthPenalty!, maxLengthRatio: options.maxLengthRatio!,
                                nBest: options.nBest ?? 1, reverseSource: recipe.data.reverseSource)
-        maximumSourceLength = recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength
         preprocessor = Preprocessor(tokenizer: try MosesTokenizer(language: recipe.data.source), kind: recipe.data.tokenizer,
                                     lowercase: recipe.data.lowercase, bpe: directory.codes.map { BPE(codes: $0) })
         postprocessor = Postprocessor(language: try MosesLanguage(code: recipe.data.target), kind: recipe.data.tokenizer,
@@ -108,6 +117,14 @@ public final class Translator {
             }
             segmentsOfLine.append(before..<segments.count)
             lineTokens.append(tokens)
+        }
+        if options.attentionDirectory != nil {
+            // A map is source × output tokens of the whole line: check it before decoding.
+            for i in 0..<lines.count where first + i < options.attentionLimit && !lineTokens[i].isEmpty {
+                let outputs = segmentsOfLine[i].reduce(0) { $0 + search.maximumTokens(sourceLength: segments[$1].tokens.count) + 1 }
+                try MachineMemory.check(DecodingMemory.attentionMapBytes(source: lineTokens[i].count, target: outputs),
+                                        for: "the attention map of line \(first + i + 1) (\(lineTokens[i].count) × up to \(outputs) tokens)")
+            }
         }
         let vocabulary = directory.sourceVocabulary
         let sources = segments.map { segment in lineTokens[segment.line][segment.tokens].map { vocabulary.id($0) } }

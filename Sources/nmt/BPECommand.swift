@@ -18,7 +18,8 @@ struct BPECommand: ParsableCommand {
                 starts with '#version: 0.2', then one merge 'left right' a line.
                 """)
 
-        @Option(name: .long, help: "Number of merge operations to learn.")
+        @Option(name: .long, parsing: .unconditional,
+                help: "Number of merge operations to learn, \(OptionBounds.text(OptionBounds.merges)).")
         var merges: Int
 
         @Option(name: .long, parsing: .upToNextOption, help: "Tokenized text files.")
@@ -27,15 +28,16 @@ struct BPECommand: ParsableCommand {
         @Option(name: .long, help: "The codes file to write.")
         var output: String
 
-        @Option(name: .customLong("min-frequency"), help: "Stop when no pair is seen this often.")
+        @Option(name: .customLong("min-frequency"), parsing: .unconditional,
+                help: "Stop when no pair is seen this often, \(OptionBounds.text(OptionBounds.count)).")
         var minFrequency: Int = 2
 
         @OptionGroup var common: CommonOptions
 
         func validate() throws {
-            if merges < 0 { throw ValidationError("--merges must not be negative") }
+            try OptionBounds.check("--merges", merges, in: OptionBounds.merges)
             if input.isEmpty { throw ValidationError("give at least one --input file") }
-            if minFrequency < 1 { throw ValidationError("--min-frequency must be at least 1") }
+            try OptionBounds.check("--min-frequency", minFrequency, in: OptionBounds.count)
         }
 
         func run() throws {

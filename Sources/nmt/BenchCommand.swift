@@ -53,29 +53,30 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(name: .long, help: "full (softmax over the vocabulary) or sampled (512 log-uniform candidates).")
     var loss: BenchLoss
 
-    @Option(name: .long, help: "Timed steps (after 2 warm-up steps).")
+    @Option(name: .long, parsing: .unconditional, help: "Timed steps (after 2 warm-up steps), \(OptionBounds.text(OptionBounds.benchSteps)).")
     var steps: Int = 20
 
-    @Option(name: .long, help: "BLAS threads (the peer's default is 2).")
+    @Option(name: .long, parsing: .unconditional, help: "BLAS threads (the peer's default is 2), at least 1, capped at the cores.")
     var threads: Int = 2
 
-    @Option(name: .customLong("num-sampled"), help: "Candidates of the sampled softmax.")
+    @Option(name: .customLong("num-sampled"), parsing: .unconditional,
+            help: "Candidates of the sampled softmax, 1 to the vocabulary less 1 (7999 for S, 31999 for M).")
     var numSampled: Int = 512
 
-    @Option(name: .long, help: "Seed of the batches, the parameters and the sampler.")
-    var seed: UInt64 = 1
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the batches, the parameters and the sampler, \(OptionBounds.text(OptionBounds.seed)).")
+    var seed: Int = 1
 
     func validate() throws {
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard numSampled >= 1 && numSampled < config.vocabulary else {
-            throw ValidationError("--num-sampled must be between 1 and \(config.vocabulary - 1)")
-        }
+        try OptionBounds.check("--steps", steps, in: OptionBounds.benchSteps)
+        try OptionBounds.check("--threads", threads, in: OptionBounds.threads)
+        try OptionBounds.check("--num-sampled", numSampled, in: 1...(config.vocabulary - 1))
+        try OptionBounds.check("--seed", seed, in: OptionBounds.seed)
     }
 
     func run() throws {
-        GEMM.threads = threads
+        GEMM.threads = min(threads, ParallelLines.defaultThreads)
         let c = config
+        let seed = UInt64(self.seed)
         var layout = ParameterLayout()
         let model = Seq2Seq(configuration: Seq2SeqConfiguration(
             sourceVocabularySize: c.vocabulary, targetVocabularySize: c.vocabulary, embedding: c.embedding,

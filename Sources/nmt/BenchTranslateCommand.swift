@@ -36,10 +36,11 @@ struct BenchTranslate: ParsableCommand {
     @Option(name: .long, help: "Model size: S or M.")
     var config: BenchConfiguration
 
-    @Option(name: .long, help: "Beam size K (1: greedy).")
+    @Option(name: .long, parsing: .unconditional, help: "Beam size K, \(OptionBounds.text(OptionBounds.beam)) (1: greedy).")
     var beam: Int = 5
 
-    @Option(name: .long, help: "Sentences to translate (in batches of 64, at least one batch).")
+    @Option(name: .long, parsing: .unconditional,
+            help: "Sentences to translate (in batches of 64, at least one batch), \(OptionBounds.text(OptionBounds.benchSentences)).")
     var sentences: Int = 640
 
     @Option(name: .long, help: "translate (sorted batches, ⌈2·|x|⌉ tokens each, as nmt translate) or peer (the peer's batches and loop).")
@@ -47,23 +48,25 @@ struct BenchTranslate: ParsableCommand {
 
     enum Schedule: String, ExpressibleByArgument, CaseIterable { case translate, peer }
 
-    @Option(name: .long, help: "BLAS threads (the peer's default is 2).")
+    @Option(name: .long, parsing: .unconditional, help: "BLAS threads (the peer's default is 2), at least 1, capped at the cores.")
     var threads: Int = 2
 
-    @Option(name: .long, help: "Seed of the sources and the parameters.")
-    var seed: UInt64 = 1
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the sources and the parameters, \(OptionBounds.text(OptionBounds.seed)).")
+    var seed: Int = 1
 
     static let batchSize = 64
 
     func validate() throws {
-        guard beam >= 1 else { throw ValidationError("--beam must be at least 1") }
-        guard sentences >= 1 else { throw ValidationError("--sentences must be at least 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try OptionBounds.check("--beam", beam, in: OptionBounds.beam)
+        try OptionBounds.check("--sentences", sentences, in: OptionBounds.benchSentences)
+        try OptionBounds.check("--threads", threads, in: OptionBounds.threads)
+        try OptionBounds.check("--seed", seed, in: OptionBounds.seed)
     }
 
     func run() throws {
-        GEMM.threads = threads
+        GEMM.threads = min(threads, ParallelLines.defaultThreads)
         let c = config, B = Self.batchSize
+        let seed = UInt64(self.seed)
         var layout = ParameterLayout()
         let model = Seq2Seq(configuration: Seq2SeqConfiguration(
             sourceVocabularySize: c.vocabulary, targetVocabularySize: c.vocabulary, embedding: c.embedding,

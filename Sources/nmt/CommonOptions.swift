@@ -6,11 +6,16 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .long, help: "Print no progress on standard error.")
     var quiet = false
 
-    @Option(name: .long, help: "Worker threads (default: all cores).")
+    @Option(name: .long, parsing: .unconditional,
+            help: "Worker threads, at least 1; more than the cores are capped at the cores (default: all cores).",
+            transform: { text in
+                guard let n = Int(text) else { throw ValidationError("--threads takes a whole number, not '\(text)'") }
+                return min(n, ParallelLines.defaultThreads)
+            })
     var threads: Int = ParallelLines.defaultThreads
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try OptionBounds.check("--threads", threads, in: OptionBounds.threads)
     }
 }
 

@@ -39,28 +39,34 @@ struct PrepareCommand: ParsableCommand {
     @Option(name: .customLong("tgt"), help: "Raw target file (instead of --corpus).")
     var targetFile: String?
 
-    @Option(name: .long, help: "With --src/--tgt: pairs held out, as dev=N,test=N.")
+    @Option(name: .long, help: "With --src/--tgt: pairs held out, as dev=N,test=N (N in \(OptionBounds.text(OptionBounds.split))).")
     var split: String?
 
     @Option(name: .long, help: "Output directory.")
     var out: String
 
-    @Option(name: .customLong("max-length"), help: "Drop training pairs with more tokens on a side.")
+    @Option(name: .customLong("max-length"), parsing: .unconditional,
+            help: "Drop training pairs with more tokens on a side, \(OptionBounds.text(OptionBounds.maxLength)).")
     var maxLength: Int = 80
 
-    @Option(name: .customLong("length-ratio"), help: "Drop training pairs whose longer side is this many times the shorter.")
+    @Option(name: .customLong("length-ratio"), parsing: .unconditional,
+            help: "Drop training pairs whose longer side is this many times the shorter, in \(OptionBounds.lengthRatio).")
     var lengthRatio: Double = 2.5
 
-    @Option(name: .customLong("bpe-merges"), help: "Learn a joint BPE with this many merges (0: no BPE).")
+    @Option(name: .customLong("bpe-merges"), parsing: .unconditional,
+            help: "Learn a joint BPE with this many merges, \(OptionBounds.text(OptionBounds.merges)) (0: no BPE).")
     var bpeMerges: Int = 0
 
-    @Option(name: .customLong("src-vocab"), help: "Source vocabulary size, specials included (default: all tokens).")
+    @Option(name: .customLong("src-vocab"), parsing: .unconditional,
+            help: "Source vocabulary size, specials included, \(OptionBounds.text(OptionBounds.vocabulary)) (default: all tokens).")
     var sourceVocabulary: Int?
 
-    @Option(name: .customLong("tgt-vocab"), help: "Target vocabulary size, specials included (default: all tokens).")
+    @Option(name: .customLong("tgt-vocab"), parsing: .unconditional,
+            help: "Target vocabulary size, specials included, \(OptionBounds.text(OptionBounds.vocabulary)) (default: all tokens).")
     var targetVocabulary: Int?
 
-    @Option(name: .customLong("min-count"), help: "Leave tokens seen fewer times out of the vocabularies.")
+    @Option(name: .customLong("min-count"), parsing: .unconditional,
+            help: "Leave tokens seen fewer times out of the vocabularies, \(OptionBounds.text(OptionBounds.count)).")
     var minCount: Int = 1
 
     @Option(name: .long, help: "reversible: Moses' tokens with ￭ joiner marks, detokenized exactly; moses: plain sacremoses tokens.")
@@ -84,13 +90,12 @@ struct PrepareCommand: ParsableCommand {
         case (nil, .some, .some): _ = try parsedSplit()
         default: throw ValidationError("give either --corpus DIR or both --src FILE and --tgt FILE")
         }
-        if maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
-        if !(lengthRatio >= 1) { throw ValidationError("--length-ratio must be at least 1") }
-        if bpeMerges < 0 { throw ValidationError("--bpe-merges must not be negative") }
-        for size in [sourceVocabulary, targetVocabulary].compactMap({ $0 }) where size < 4 {
-            throw ValidationError("vocabulary sizes must be at least 4 (the specials)")
-        }
-        if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
+        try OptionBounds.check("--max-length", maxLength, in: OptionBounds.maxLength)
+        try OptionBounds.check("--length-ratio", lengthRatio, in: OptionBounds.lengthRatio)
+        try OptionBounds.check("--bpe-merges", bpeMerges, in: OptionBounds.merges)
+        try OptionBounds.check("--src-vocab", sourceVocabulary, in: OptionBounds.vocabulary)
+        try OptionBounds.check("--tgt-vocab", targetVocabulary, in: OptionBounds.vocabulary)
+        try OptionBounds.check("--min-count", minCount, in: OptionBounds.count)
     }
 
     /// "dev=2000,test=2000" → (2000, 2000); absent → (0, 0).
@@ -99,9 +104,10 @@ struct PrepareCommand: ParsableCommand {
         var result = (dev: 0, test: 0)
         for part in split.split(separator: ",") {
             let pair = part.split(separator: "=")
-            guard pair.count == 2, let n = Int(pair[1]), n >= 0, ["dev", "test"].contains(pair[0]) else {
+            guard pair.count == 2, let n = Int(pair[1]), ["dev", "test"].contains(pair[0]) else {
                 throw ValidationError("--split takes dev=N,test=N, not '\(split)'")
             }
+            try OptionBounds.check("--split \(pair[0])", n, in: OptionBounds.split)
             if pair[0] == "dev" { result.dev = n } else { result.test = n }
         }
         return result

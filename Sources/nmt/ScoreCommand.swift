@@ -44,7 +44,7 @@ struct ScoreCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON with the score at full precision and BLEU's statistics.")
     var json = false
 
-    @Option(name: .long, help: "Decimals of the printed score.")
+    @Option(name: .long, parsing: .unconditional, help: "Decimals of the printed score, \(OptionBounds.text(OptionBounds.width)).")
     var width: Int = 1
 
     func validate() throws {
@@ -62,7 +62,7 @@ struct ScoreCommand: ParsableCommand {
             }
             if metric != "bleu" { throw ValidationError("--smooth applies to --metric bleu only") }
         }
-        guard (0...100).contains(width) else { throw ValidationError("--width must be between 0 and 100") }
+        try OptionBounds.check("--width", width, in: OptionBounds.width)
     }
 
     func run() throws {

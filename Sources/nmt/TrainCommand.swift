@@ -26,13 +26,15 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Continue from the model directory's last checkpoint (start afresh when it has none).")
     var resume = false
 
-    @Option(name: .customLong("max-minutes"), help: "Stop after this many minutes of training in all (default: the recipe's).")
+    @Option(name: .customLong("max-minutes"), parsing: .unconditional,
+            help: "Stop after this many minutes of training in all, in \(OptionBounds.maxMinutes) (default: the recipe's).")
     var maxMinutes: Double?
 
-    @Option(name: .customLong("max-steps"), help: "Stop after this many steps in all (default: the recipe's).")
+    @Option(name: .customLong("max-steps"), parsing: .unconditional,
+            help: "Stop after this many steps in all, \(OptionBounds.text(OptionBounds.maxSteps)) (0: no limit, as in a recipe; default: the recipe's).")
     var maxSteps: Int?
 
-    @Option(name: .long, help: "Random seed (default: the recipe's).")
+    @Option(name: .long, parsing: .unconditional, help: "Random seed, \(OptionBounds.text(OptionBounds.seed)) (default: the recipe's).")
     var seed: Int?
 
     @Option(name: .customLong("data"), help: "Where the prepared corpus goes (default: data/<recipe name>).")
@@ -41,14 +43,17 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if let maxMinutes, !(maxMinutes > 0) { throw ValidationError("--max-minutes must be greater than 0") }
-        if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
-        if let seed, seed < 0 { throw ValidationError("--seed must not be negative") }
+        try OptionBounds.check("--max-minutes", maxMinutes, in: OptionBounds.maxMinutes)
+        try OptionBounds.check("--max-steps", maxSteps, in: OptionBounds.maxSteps)
+        try OptionBounds.check("--seed", seed, in: OptionBounds.seed)
     }
 
     func run() throws {
         var recipe = try Recipe(contentsOf: self.recipe)
         if let seed { recipe.train.seed = seed }
+        // Before preparing the data: the recipe's vocabulary sizes bound the model's.
+        try MachineMemory.check(TrainingMemory.bytes(recipe: recipe, configuration: recipe.largestConfiguration, resuming: resume),
+                                for: "training \(recipe.name) (batch \(recipe.train.batchSize))")
         let modelPath = out ?? "models/\(recipe.name)"
         let lastCheckpoint = modelPath + "/last.ckpt"
         if FileSystem.exists(lastCheckpoint) && !resume {
@@ -92,6 +97,8 @@ struct TrainCommand: ParsableCommand {
         var trainerOptions = Trainer.Options()
         trainerOptions.maxMinutes = maxMinutes
         trainerOptions.maxSteps = maxSteps
+        trainerOptions.recipePath = self.recipe
+        trainerOptions.bucketsLine = recipe.bucketsLine
         trainerOptions.quiet = common.quiet
         trainerOptions.threads = common.threads
         let trainer = try Trainer(directory: directory, train: train, dev: dev, devReferences: references,

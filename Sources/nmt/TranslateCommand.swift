@@ -21,7 +21,12 @@ struct TranslateCommand: ParsableCommand {
             (--length-penalty α; 0 ranks by log-probability alone). An output has at most \
             ⌈R·|x|⌉ tokens (--max-length-ratio R, |x| the source's tokens after BPE). Defaults \
             come from the recipe's decode section. --n-best N prints the N best of each line as \
-            'i ||| translation ||| score' (i from 0). --replace-unk copies, for each <unk> of the \
+            'i ||| translation ||| score' (i from 0), N at most the beam: at most N, since the \
+            search returns only the hypotheses it finished, and stops once no open hypothesis \
+            can beat the best finished one (a line cut into pieces gets as many as its poorest \
+            piece). Every number has a range, given below; the memory a decode needs (K × \
+            batch rows, each with the vocabulary's logits) is checked against the machine's \
+            (MemTotal, a cgroup limit, NMT_MEMORY_LIMIT) before the model is loaded. --replace-unk copies, for each <unk> of the \
             output, the source token it attends to most. --attention DIR writes an SVG heatmap of \
             the attention for each of the first --attention-limit lines (DIR/line-00001.svg, …).
             """)
@@ -35,19 +40,24 @@ struct TranslateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to write the translation ('-': standard output).", valueName: "file"))
     var output: String = "-"
 
-    @Option(name: .long, help: "Beam size K (1: greedy; default: the recipe's decode.beam).")
+    @Option(name: .long, parsing: .unconditional,
+            help: "Beam size K, \(OptionBounds.text(OptionBounds.beam)) (1: greedy; default: the recipe's decode.beam).")
     var beam: Int?
 
-    @Option(name: .customLong("batch-size"), help: "Sentences decoded together.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional,
+            help: "Sentences decoded together, \(OptionBounds.text(OptionBounds.translateBatch)).")
     var batchSize: Int = 64
 
-    @Option(name: .customLong("n-best"), help: "Print the N best translations of each line as 'i ||| translation ||| score'.")
+    @Option(name: .customLong("n-best"), parsing: .unconditional,
+            help: "Print the N best translations of each line as 'i ||| translation ||| score', N in 1...K (the beam).")
     var nBest: Int?
 
-    @Option(name: .customLong("length-penalty"), help: "α of the length penalty ((5 + |Y|) / 6)^α (default: the recipe's).")
+    @Option(name: .customLong("length-penalty"), parsing: .unconditional,
+            help: "α of the length penalty ((5 + |Y|) / 6)^α, in \(OptionBounds.lengthPenalty) (default: the recipe's).")
     var lengthPenalty: Double?
 
-    @Option(name: .customLong("max-length-ratio"), help: "At most ratio × source tokens in an output (default: the recipe's).")
+    @Option(name: .customLong("max-length-ratio"), parsing: .unconditional,
+            help: "At most ratio × source tokens in an output, ratio in \(OptionBounds.maxLengthRatio) (default: the recipe's).")
     var maxLengthRatio: Double?
 
     @Flag(name: .customLong("replace-unk"), help: "Replace each <unk> of the output by the source token it attends to most.")
@@ -59,23 +69,19 @@ struct TranslateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write SVG attention maps of the first lines here.", valueName: "dir"))
     var attention: String?
 
-    @Option(name: .customLong("attention-limit"), help: "Lines that get an attention map.")
+    @Option(name: .customLong("attention-limit"), parsing: .unconditional,
+            help: "Lines that get an attention map, \(OptionBounds.text(OptionBounds.attentionLimit)).")
     var attentionLimit: Int = 20
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if let beam, beam < 1 { throw ValidationError("--beam must be at least 1") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if let nBest, nBest < 1 { throw ValidationError("--n-best must be at least 1") }
-        if let nBest, let beam, nBest > beam { throw ValidationError("--n-best \(nBest) is larger than --beam \(beam)") }
-        if let lengthPenalty, !(lengthPenalty >= 0 && lengthPenalty.isFinite) {
-            throw ValidationError("--length-penalty must be 0 or more")
-        }
-        if let maxLengthRatio, !(maxLengthRatio > 0 && maxLengthRatio.isFinite) {
-            throw ValidationError("--max-length-ratio must be positive")
-        }
-        if attentionLimit < 0 { throw ValidationError("--attention-limit must not be negative") }
+        try OptionBounds.check("--beam", beam, in: OptionBounds.beam)
+        try OptionBounds.check("--batch-size", batchSize, in: OptionBounds.translateBatch)
+        try OptionBounds.check("--n-best", nBest, in: 1...(beam ?? OptionBounds.beam.upperBound))
+        try OptionBounds.check("--length-penalty", lengthPenalty, in: OptionBounds.lengthPenalty)
+        try OptionBounds.check("--max-length-ratio", maxLengthRatio, in: OptionBounds.maxLengthRatio)
+        try OptionBounds.check("--attention-limit", attentionLimit, in: OptionBounds.attentionLimit)
     }
 
     func run() throws {

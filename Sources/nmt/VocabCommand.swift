@@ -18,16 +18,18 @@ struct VocabCommand: ParsableCommand {
     @Option(name: .long, help: "The vocabulary file to write.")
     var output: String
 
-    @Option(name: .long, help: "The most entries, specials included.")
+    @Option(name: .long, parsing: .unconditional,
+            help: "The most entries, specials included, \(OptionBounds.text(OptionBounds.vocabulary)) (default: every token).")
     var size: Int?
 
-    @Option(name: .customLong("min-count"), help: "Leave out tokens seen fewer times.")
+    @Option(name: .customLong("min-count"), parsing: .unconditional,
+            help: "Leave out tokens seen fewer times, \(OptionBounds.text(OptionBounds.count)).")
     var minCount: Int = 1
 
     func validate() throws {
         if input.isEmpty { throw ValidationError("give at least one --input file") }
-        if let size, size < Vocabulary.specials.count { throw ValidationError("--size must be at least 4 (the specials)") }
-        if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
+        try OptionBounds.check("--size", size, in: OptionBounds.vocabulary)
+        try OptionBounds.check("--min-count", minCount, in: OptionBounds.count)
     }
 
     func run() throws {

@@ -26,7 +26,9 @@ enum Entry {
             let message = Nmt.message(for: error)
                 .split(separator: "\n").first.map(String.init) ?? "\(error)"
             FileSystem.printError("nmt: error: \(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)")
-            FileSystem.printError("Run 'nmt --help' or 'nmt <command> --help' for usage.")
+            // A `UserError` thrown by `validate()` (an option out of its range) reaches here
+            // wrapped, with exit code 1: it is one line, like every other error of ours.
+            if code == .validationFailure { FileSystem.printError("Run 'nmt --help' or 'nmt <command> --help' for usage.") }
             exit(1)
         }
     }

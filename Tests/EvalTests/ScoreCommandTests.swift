@@ -61,7 +61,7 @@ import Testing
             (["--ref", ref, "--smooth", "add-one"], "--smooth must be one of exp, floor, add-k, none, not 'add-one'"),
             (["--ref", ref, "--metric", "chrf", "--tokenize", "13a"], "--tokenize applies to --metric bleu only"),
             (["--ref", ref, "--metric", "chrf", "--smooth", "exp"], "--smooth applies to --metric bleu only"),
-            (["--ref", ref, "--width", "101"], "--width must be between 0 and 100"),
+            (["--ref", ref, "--width", "101"], "--width must be in 0...100, not 101"),
         ] {
             let result = try NmtProcess.run(["score"] + arguments, stdin: Array("a b\n".utf8))
             #expect(result.status == 1, "\(arguments)")

@@ -96,7 +96,7 @@ import Train
         let recipe = try setUp(dir, extra: "decode: {beam: 0}")
         let bad = try run(dir, recipe, out: "model")
         #expect(bad.status == 1)
-        #expect(bad.stderr == "nmt: error: \(recipe):5: decode.beam must be at least 1, not 0\n")
+        #expect(bad.stderr == "nmt: error: \(recipe):5: decode.beam must be in 1...256, not 0\n")
         let good = try setUp(dir, steps: 2)
         #expect(try run(dir, good, out: "model", ["--quiet"]).status == 0)
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.path("model/last.ckpt"))))

@@ -1,0 +1,70 @@
+import IO
+import Model
+import Loss
+import Tensor
+
+/// An upper bound on the memory `nmt train` allocates for a recipe, within about a factor of 2,
+/// computed from the shapes alone (nothing is allocated), so that a model too large for the
+/// machine is one error line before training starts rather than SIGILL in `FloatBuffer.init`.
+///
+/// In floats (P parameters; the largest bucket's S source and T target positions; batch B; E, H,
+/// L, Vt from the model; `Workspace` keeps the largest step's blocks):
+/// - parameters and gradients 2P, Adam's moments 2P; resuming reads `last.ckpt` (3P floats of
+///   file, 3P of tensors) while they exist;
+/// - a step's workspace (forward and backward together): per encoder row (B·S) and layer the
+///   LSTM cache (input + H, 4H gates, c, tanh c, h), per decoder row (B·T) the same plus the
+///   attention's a_t (S), [c; h] (2H), h̃ (H); the loss's logits B·T·Vt for the full softmax
+///   (B·T·(k + 1) for the sampled one, plus k·H candidate weights), and dev perplexity's blocks;
+/// - dev BLEU's greedy decode: `Seq2Seq.Inference` over 64 rows and its table of embedding gates.
+public enum TrainingMemory {
+    /// Bytes, from the recipe and the model's vocabulary sizes.
+    public static func bytes(recipe: Recipe, configuration: Seq2SeqConfiguration, resuming: Bool) -> Double {
+        var layout = ParameterLayout()
+        _ = Seq2Seq(configuration: configuration, layout: &layout)
+        let P = Double(layout.count)
+        let B = Double(recipe.train.batchSize)
+        let S = Double(recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength)
+        let T = Double(recipe.data.buckets.map { $0[1] }.max() ?? recipe.data.maxLength) + 1
+
+        var floats = P * (recipe.train.optimizer == "adam" ? 4 : 2)
+        if resuming { floats += 6 * P }
+        floats += stepFloats(configuration: configuration, batch: B, sourceLength: S, targetLength: T,
+                             numSampled: recipe.train.loss == "full" ? nil : recipe.train.numSampled)
+        floats += Double(1 << 22)        // the last of `Workspace`'s blocks, partly used
+        floats += Seq2Seq.Inference.floats(configuration: configuration, rows: 64, sentences: 64, sourceLength: Int(S))
+        return 4 * floats
+    }
+
+    /// The floats of one training step's workspace (forward, loss, backward) over a batch of
+    /// B pairs of S source and T target positions; `numSampled` nil for the full softmax.
+    static func stepFloats(configuration: Seq2SeqConfiguration, batch B: Double, sourceLength S: Double, targetLength T: Double,
+                           numSampled: Int?) -> Double {
+        let E = Double(configuration.embedding), H = Double(configuration.hidden), L = Double(configuration.layers)
+        let V = Double(configuration.targetVocabularySize)
+        // LSTM cache per row and layer: (input + H) + 4H + 3H, input E below and H above.
+        let lstm = (E + 9 * H) + (L - 1) * 9 * H
+        let encoder = B * S * (lstm + 2 * H + E)                 // + h̄, keys, dropout masks
+        let decoder = B * T * (lstm + H + S + 2 * H + H + 2 * H)  // + input feeding, a_t, [c; h], h̃, dh̃
+        let loss: Double
+        if let numSampled {
+            let k = Double(min(numSampled, configuration.targetVocabularySize))
+            loss = B * T * (k + 1 + 3 * H) + 2 * k * H
+        } else {
+            loss = B * T * (V + 2 * H)
+        }
+        let evaluation = Double(SampledSoftmax.evaluationRows) * (V + H)
+        // Measured (`TrainingMemoryTests`, config S at batch 64): the workspace of a whole step
+        // is 0.7 to 0.8 of this; backward's buffers reuse what forward no longer needs.
+        return encoder + decoder + loss + evaluation
+    }
+}
+
+extension Recipe {
+    /// The network with the recipe's vocabulary sizes, the most a prepared corpus gives.
+    public var largestConfiguration: Seq2SeqConfiguration {
+        Seq2SeqConfiguration(sourceVocabularySize: data.sourceVocabulary, targetVocabularySize: data.targetVocabulary,
+                             embedding: model.embedding, hidden: model.hidden, layers: model.layers,
+                             score: LuongAttention.Score(rawValue: model.attention) ?? .general,
+                             inputFeeding: model.inputFeeding, dropout: Float(model.dropout))
+    }
+}
