@@ -118,10 +118,34 @@ import Train
         let recipe = try setUp(dir, steps: 2)
         try dir.write("model/vocab.src", "<pad>\n")
         try dir.write("model/vocab.tgt.tmp-999999999", "<pad>\n<go>\n")
+        try dir.write("model/log.jsonl", "{\"step\":1, \"epoch\":0.1}\n{\"step\":2, \"ep")
         let resumed = try run(dir, recipe, out: "model", ["--resume", "--quiet"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try Checkpoint(contentsOf: dir.path("model/last.ckpt")).integers("step") == [2])
+        let steps = try dir.read("model/log.jsonl").split(separator: "\n")
+            .map { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["step"] as! Int }
+        #expect(steps == [1, 2, 2])         // train lines of steps 1 and 2, the evaluation of step 2
         #expect(!FileManager.default.fileExists(atPath: dir.path("model/vocab.tgt.tmp-999999999")))
+    }
+
+    /// Killed after its last checkpoint, a run has logged steps that the resumed run does again
+    /// (maybe the last line only in part): `log.jsonl` keeps each step once, as a run never killed.
+    @Test func resumedLogHoldsEachStepOnce() throws {
+        let dir = try TemporaryDirectory()
+        let recipe = try setUp(dir)
+        #expect(try run(dir, recipe, out: "model", ["--max-steps", "20", "--quiet"]).status == 0)
+        let log = dir.path("model/log.jsonl")
+        let handle = try #require(FileHandle(forWritingAtPath: log))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"step":21, "epoch":2.1, "train_perplexity":9.5}"#.utf8 + [0x0A]))
+        handle.write(Data(#"{"step":22, "epoch":2.2, "train_perp"#.utf8))        // the kill came mid-line
+        handle.closeFile()
+        let resumed = try run(dir, recipe, out: "model", ["--resume", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let entries = try dir.read("model/log.jsonl").split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(entries.filter { $0["train_perplexity"] != nil }.map { $0["step"] as! Int } == Array(1...40))
+        #expect(entries.filter { $0["dev_perplexity"] != nil }.map { $0["step"] as! Int } == [20, 40])
     }
 
     @Test func badRecipeAndForeignCheckpointAreOneLineErrors() throws {
