@@ -80,7 +80,7 @@ start() {
 # Running and not a zombie (it has exited but is not waited for yet).
 alive() {
     local _pid _comm state
-    read -r _pid _comm state _ < "/proc/$pid/stat" 2>/dev/null && [ "$state" != Z ]
+    { read -r _pid _comm state _ < "/proc/$pid/stat"; } 2>/dev/null && [ "$state" != Z ]
 }
 lines() { if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi; }
 temporaries() { { find "$@" -name '*.tmp-*' 2>/dev/null || true; } | sort; }    # (a directory may not exist yet)
@@ -184,11 +184,14 @@ for (( k = 1; k <= kills; k++ )); do
                 sleep 0.002
             done
             delay=$(random_seconds "$evaluation"); sleep "$delay" ;;
-        write)  # past start-up, then the first temporary file that appears
+        write)  # past start-up, then the first temporary that appears (half the time: of last.ckpt,
+                # which comes after best.ckpt's and training.svg's in an evaluation)
+            (( RANDOM % 2 )) && want=last.ckpt || want=
+            mode=write${want:+:$want}
             while alive && [ "$(lines "$model/log.jsonl")" -le "$before" ]; do sleep 0.005; done
             delay=$(random_seconds "$interval"); sleep "$delay"
             while alive; do
-                files=("$model"/*.tmp-* "$data"/*.tmp-*)
+                files=("$model"/${want}*.tmp-* "$data"/${want}*.tmp-*)
                 (( ${#files[@]} > 0 )) && break
             done ;;
     esac
@@ -218,7 +221,7 @@ for (( k = 1; k <= kills; k++ )); do
     fi
     key=${where%% (*}
     landed[$key]=$(( ${landed[$key]:-0} + 1 ))
-    printf 'soak: kill %d/%d: %-7s after %ss: %s (last.ckpt step %s -> %s)\n' \
+    printf 'soak: kill %d/%d: %-15s after %ss: %s (last.ckpt step %s -> %s)\n' \
         "$k" "$kills" "$mode" "$delay" "$where" "$from" "$step_now"
 done
 if (( kills > 0 )); then
