@@ -27,10 +27,10 @@ if [ ! -x "$nmt" ]; then
     (cd "$root" && swift build --product nmt)
 fi
 
-# Enough steps that the run cannot finish before its N kills: a killed run keeps at most the
-# steps up to its last checkpoint (16 at most in the ways below, about 6 on average).
+# Enough steps that the run cannot finish before its N kills: a killed run keeps the steps up to
+# its last checkpoint, about 16 at most in the ways below (12 on average in a run with N = 30).
 every=8
-steps=$(( 36 + 12 * kills ))
+steps=$(( 48 + 16 * kills ))
 work=$(mktemp -d "${TMPDIR:-/tmp}/nmt-soak.XXXXXX")
 pid=
 failed=1
