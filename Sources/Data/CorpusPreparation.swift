@@ -83,6 +83,8 @@ public enum CorpusPreparation {
         let raw = try readSplits(source, sides: sides)
         let fingerprint = fingerprintOf(raw, options: options)
         let reportPath = out + "/report.json"
+        // A run killed while writing left its temporaries behind.
+        FileSystem.removeStaleTemporaries(in: out, of: possibleOutputFiles(sides: sides))
         if !force, let previous = try? FileSystem.readBytes(reportPath),
            String(decoding: previous, as: UTF8.self).contains("\"fingerprint\": \"\(fingerprint)\""),
            outputFiles(raw, sides: sides, bpe: options.bpeMerges > 0).allSatisfy({ FileSystem.exists(out + "/" + $0) }) {
@@ -225,6 +227,12 @@ public enum CorpusPreparation {
             }
         }
         return pair
+    }
+
+    /// Every name `run` may write, whichever splits the corpus has.
+    static func possibleOutputFiles(sides: [String]) -> [String] {
+        CorpusSplit.allCases.flatMap { split in sides.map { "\(split.rawValue).\($0)" } } + sides.map { "vocab.\($0)" }
+            + ["bpe.codes", "report.json"]
     }
 
     static func outputFiles(_ raw: RawSplits, sides: [String], bpe: Bool) -> [String] {

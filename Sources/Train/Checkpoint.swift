@@ -77,7 +77,7 @@ public struct Checkpoint {
 
     /// Reads and verifies a checkpoint.
     /// - Throws: `FileError` when unreadable, `CheckpointError` when not a checkpoint, truncated,
-    ///   corrupted or of a newer format.
+    ///   corrupted, followed by extra bytes or of a newer format.
     public init(contentsOf path: String) throws {
         let bytes = try FileSystem.readBytes(path)
         guard bytes.count >= 8 + 4 + 8, Array(bytes[0..<8]) == Checkpoint.magic else {
@@ -91,22 +91,35 @@ public struct Checkpoint {
         bytes.withUnsafeBytes { checksum.add(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 8)])) }
         let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self) }
         guard checksum.value == UInt64(littleEndian: stored) else {
-            // A file cut short fails its checksum too; say which it looks like.
-            throw reader.looksTruncated() ? CheckpointError.truncated(path: path) : CheckpointError.corrupted(path: path)
+            // A file cut short or with bytes appended fails its checksum too; say which it looks like.
+            throw reader.diagnose()
         }
         self.init()
+        do { try readSections(&reader) } catch {
+            // FNV-1a has a zero state: a whole file followed by zeros (its checksum, then zero words)
+            // hashes to zero, and the zeros pass as the stored checksum; the sections tell.
+            throw reader.diagnose()
+        }
+    }
+
+    private mutating func readSections(_ reader: inout Reader) throws {
+        let path = reader.path
         while reader.position < reader.end {
             let kind = try reader.byte()
             let name = String(decoding: try reader.take(Int(try reader.uint32())), as: UTF8.self)
-            let count = Int(try reader.uint64())
+            // A count is checked against the bytes left before anything is allocated for it.
+            let width = kind == 2 ? 8 : kind == 3 ? 4 : 1
+            guard let count = Int(exactly: try reader.uint64()), count <= (reader.end - reader.position) / width else {
+                throw CheckpointError.truncated(path: path)
+            }
             switch kind {
             case 1: texts.append((name, String(decoding: try reader.take(count), as: UTF8.self)))
             case 2:
                 let raw = try reader.take(count * 8)
                 integers.append((name, raw.withUnsafeBytes { p in (0..<count).map { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) } }))
             case 3:
-                let buffer = FloatBuffer(count: count)
                 let raw = try reader.take(count * 4)
+                let buffer = FloatBuffer(count: count)
                 raw.withUnsafeBytes { UnsafeMutableRawPointer(buffer.pointer).copyMemory(from: $0.baseAddress!, byteCount: count * 4) }
                 tensors.append((name, buffer))
             default: throw CheckpointError.corrupted(path: path)
@@ -121,7 +134,7 @@ public struct Checkpoint {
         var position = 0
 
         mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
-            guard n >= 0, position + n <= end else { throw CheckpointError.truncated(path: path) }
+            guard n >= 0, n <= end - position else { throw CheckpointError.truncated(path: path) }
             defer { position += n }
             return bytes[position..<(position + n)]
         }
@@ -133,19 +146,37 @@ public struct Checkpoint {
             UInt64(littleEndian: try take(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
         }
 
-        /// Walks the section headers: true when a section claims more bytes than the file holds.
-        func looksTruncated() -> Bool {
-            var copy = self
-            copy.position = 12
-            do {
-                while copy.position < copy.end {
-                    let kind = try copy.byte()
-                    _ = try copy.take(Int(try copy.uint32()))
-                    _ = try copy.take(Int(try copy.uint64()) * (kind == 2 ? 8 : kind == 3 ? 4 : 1))
+        /// Why a file failed its checksum. Walks the section headers over the whole file, hashing
+        /// as it goes: a valid checksum right after a section with bytes beyond it means bytes were
+        /// appended; a section or checksum that runs past the file's end means it was cut short;
+        /// anything else is corruption.
+        func diagnose() -> CheckpointError {
+            var position = 12
+            var checksum = Checksum()
+            bytes.withUnsafeBytes { checksum.add(UnsafeRawBufferPointer(rebasing: $0[0..<position])) }
+            func load<T: FixedWidthInteger>(_: T.Type, at offset: Int) -> T? {
+                guard offset >= 0, offset <= bytes.count - MemoryLayout<T>.size else { return nil }
+                return T(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) })
+            }
+            while true {
+                if let stored = load(UInt64.self, at: position), stored == checksum.value {
+                    let extra = bytes.count - position - 8
+                    return extra > 0 ? .trailingBytes(path: path, count: extra) : .corrupted(path: path)
                 }
-                return false
-            } catch {
-                return true
+                if bytes.count - position <= 8 {
+                    return bytes.count - position < 8 ? .truncated(path: path) : .corrupted(path: path)
+                }
+                // The next section: kind, name length, name, count, payload.
+                guard let kind = load(UInt8.self, at: position), (1...3).contains(kind),
+                      let nameLength = load(UInt32.self, at: position + 1) else { return .corrupted(path: path) }
+                let countAt = position + 5 + Int(nameLength)
+                guard let count = load(UInt64.self, at: countAt) else { return .truncated(path: path) }
+                let width: UInt64 = kind == 2 ? 8 : kind == 3 ? 4 : 1
+                let (payload, overflow) = count.multipliedReportingOverflow(by: width)
+                guard !overflow, payload <= UInt64(bytes.count - countAt - 8) else { return .truncated(path: path) }
+                let next = countAt + 8 + Int(payload)
+                bytes.withUnsafeBytes { checksum.add(UnsafeRawBufferPointer(rebasing: $0[position..<next])) }
+                position = next
             }
         }
     }
@@ -190,6 +221,8 @@ public enum CheckpointError: UserError, Equatable {
     case version(path: String, found: Int)
     case truncated(path: String)
     case corrupted(path: String)
+    /// A whole checkpoint followed by `count` more bytes.
+    case trailingBytes(path: String, count: Int)
     case foreign(path: String, reason: String)
 
     public var description: String {
@@ -199,6 +232,8 @@ public enum CheckpointError: UserError, Equatable {
             return "\(path): checkpoint format version \(found); this nmt reads version \(Checkpoint.formatVersion)"
         case .truncated(let path): return "\(path): checkpoint is truncated (an interrupted copy or write?)"
         case .corrupted(let path): return "\(path): checkpoint is corrupted (checksum mismatch)"
+        case .trailingBytes(let path, let count):
+            return "\(path): checkpoint has \(count) unexpected byte\(count == 1 ? "" : "s") after its end (appended to by mistake?)"
         case .foreign(let path, let reason): return "\(path): checkpoint of another model: \(reason)"
         }
     }

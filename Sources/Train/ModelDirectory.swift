@@ -29,13 +29,26 @@ public struct ModelDirectory: Sendable {
     /// Opens an existing model directory.
     /// - Throws: `ModelDirectoryError.missing` naming the directory, or the file's own error.
     public init(path: String) throws {
-        guard FileSystem.isDirectory(path) else { throw ModelDirectoryError.missing(path: path) }
+        guard FileSystem.isDirectory(path) else {
+            throw FileSystem.exists(path) ? ModelDirectoryError.notADirectory(path: path) : ModelDirectoryError.missing(path: path)
+        }
         guard FileSystem.exists(path + "/config.yaml") else { throw ModelDirectoryError.notAModel(path: path) }
         self.path = path
         recipe = try Recipe(contentsOf: path + "/config.yaml")
         sourceVocabulary = try Vocabulary(contentsOf: path + "/vocab.src")
         targetVocabulary = try Vocabulary(contentsOf: path + "/vocab.tgt")
         codes = FileSystem.exists(path + "/bpe.codes") ? try BPECodes(contentsOf: path + "/bpe.codes") : nil
+    }
+
+    /// Every file `nmt train` writes into a model directory.
+    public static let fileNames = ["config.yaml", "vocab.src", "vocab.tgt", "bpe.codes", "last.ckpt", "best.ckpt",
+                                   "log.jsonl", "training.svg"]
+
+    /// Removes what a killed run's atomic writes left behind (`last.ckpt.tmp-PID` and the like).
+    /// - Returns: the paths removed.
+    @discardableResult
+    public static func removeStaleTemporaries(at path: String) -> [String] {
+        FileSystem.removeStaleTemporaries(in: path, of: fileNames)
     }
 
     /// Writes a new model directory's fixed files (atomically each) and opens it.
@@ -59,11 +72,18 @@ public struct ModelDirectory: Sendable {
                              inputFeeding: recipe.model.inputFeeding, dropout: Float(recipe.model.dropout))
     }
 
-    /// What a checkpoint must match to belong here: the layout and the vocabularies and codes.
+    /// What a checkpoint must match to belong here: the layout, the vocabularies and codes, and
+    /// the settings of `config.yaml` that change what the network sees (an edited `lowercase` or
+    /// `reverse_source` would feed it text it never saw and translate garbage without a word).
     public var identity: [(name: String, value: String)] {
         [("vocab.src", Self.hash(sourceVocabulary.fileContents())), ("vocab.tgt", Self.hash(targetVocabulary.fileContents())),
-         ("bpe.codes", codes.map { Self.hash($0.fileContents()) } ?? "none"), ("tokenizer", recipe.data.tokenizer.rawValue)]
+         ("bpe.codes", codes.map { Self.hash($0.fileContents()) } ?? "none"), ("tokenizer", recipe.data.tokenizer.rawValue),
+         ("lowercase", String(recipe.data.lowercase)), ("reverse_source", String(recipe.data.reverseSource))]
     }
+
+    /// Stamps that checkpoints written before they were added lack; such a checkpoint is
+    /// accepted without them (its model directory's word is all there is).
+    static let laterStamps: Set<String> = ["lowercase", "reverse_source"]
 
     /// The model and its parameters from a checkpoint.
     /// - Throws: `FileError`/`CheckpointError` for a missing, truncated, corrupted or foreign checkpoint.
@@ -86,8 +106,17 @@ public struct ModelDirectory: Sendable {
               let values = checkpoint.tensor("parameters"), values.count == layout.count else {
             throw CheckpointError.foreign(path: file, reason: "its parameters do not fit the network of \(configPath)")
         }
-        for (name, value) in identity where checkpoint.text(name) != value {
-            throw CheckpointError.foreign(path: file, reason: "it was trained with another \(name)")
+        for (name, value) in identity {
+            guard let stamped = checkpoint.text(name) else {
+                if Self.laterStamps.contains(name) { continue }
+                throw CheckpointError.foreign(path: file, reason: "it was trained with another \(name)")
+            }
+            guard stamped == value else {
+                // A setting can be named with its value; a hash says nothing to a reader.
+                let reason = name.contains(".") ? "it was trained with another \(name)"
+                    : "it was trained with \(name): \(stamped), but \(configPath) says \(name): \(value)"
+                throw CheckpointError.foreign(path: file, reason: reason)
+            }
         }
     }
 
@@ -107,12 +136,14 @@ public struct ModelDirectory: Sendable {
 
 public enum ModelDirectoryError: UserError, Equatable {
     case missing(path: String)
+    case notADirectory(path: String)
     case notAModel(path: String)
     case noCheckpoint(path: String)
 
     public var description: String {
         switch self {
         case .missing(let path): return "\(path): no such model directory"
+        case .notADirectory(let path): return "\(path): not a directory (--model takes the directory nmt train wrote)"
         case .notAModel(let path): return "\(path): not a model directory (no config.yaml; train one with nmt train)"
         case .noCheckpoint(let path): return "\(path): no such checkpoint (has training written one yet?)"
         }

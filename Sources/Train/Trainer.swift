@@ -118,6 +118,7 @@ public final class Trainer {
         } else {
             parameters.initializeUniform(scale: 0.1, seed: seed)
         }
+        try TrainingLog.keep(upTo: state.step, at: directory.logPath)
     }
 
     /// Pairs of train that no bucket holds.

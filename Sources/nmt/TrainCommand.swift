@@ -59,6 +59,8 @@ struct TrainCommand: ParsableCommand {
         if FileSystem.exists(lastCheckpoint) && !resume {
             throw TrainCommandError.modelExists(path: modelPath)
         }
+        // A run killed during a write (SIGKILL, a crash, a power cut) left its temporary behind.
+        ModelDirectory.removeStaleTemporaries(at: modelPath)
 
         // 1. Data, prepared (or reused) with the recipe's settings.
         let prepared = dataDirectory ?? "data/\(recipe.name)"

@@ -91,6 +91,63 @@ import Train
         #expect(a.integers("order") == b.integers("order") && a.integers("sampler") == b.integers("sampler"))
     }
 
+    /// A SIGKILL during a write leaves `NAME.tmp-PID` behind: the next run removes ours (a dead
+    /// writer's, under our own file names) in the model and data directories and nothing else.
+    @Test func staleTemporariesOfKilledRunsAreRemoved() throws {
+        let dir = try TemporaryDirectory()
+        let recipe = try setUp(dir, steps: 2)
+        #expect(try run(dir, recipe, out: "model", ["--quiet"]).status == 0)
+        let dead = "999999999"                      // above any pid_max: no such process
+        let live = String(getpid())                 // this test: a writer still at work
+        let stale = ["model/last.ckpt.tmp-\(dead)", "model/best.ckpt.tmp-\(dead)", "model/config.yaml.tmp-\(dead)",
+                     "model/training.svg.tmp-\(dead)", "model/vocab.src.tmp-\(dead)", "data/train.en.tmp-\(dead)",
+                     "data/report.json.tmp-\(dead)", "data/vocab.fr.tmp-\(dead)"]
+        let kept = ["model/last.ckpt.tmp-\(live)", "model/notes.txt.tmp-\(dead)", "model/last.ckpt.tmp-x\(dead)",
+                    "model/last.ckpt.bak", "data/train.en.tmp-\(live)", "data/mine.tmp-\(dead)"]
+        for name in stale + kept { try dir.write(name, "partial") }
+        let resumed = try run(dir, recipe, out: "model", ["--resume", "--max-steps", "4", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        for name in stale { #expect(!FileManager.default.fileExists(atPath: dir.path(name)), "\(name) left behind") }
+        for name in kept { #expect(FileManager.default.fileExists(atPath: dir.path(name)), "\(name) removed") }
+    }
+
+    /// Killed while creating the model directory (some files written, no checkpoint yet), a run
+    /// can still be resumed: it starts afresh.
+    @Test func killedDuringCreationStillResumes() throws {
+        let dir = try TemporaryDirectory()
+        let recipe = try setUp(dir, steps: 2)
+        try dir.write("model/vocab.src", "<pad>\n")
+        try dir.write("model/vocab.tgt.tmp-999999999", "<pad>\n<go>\n")
+        try dir.write("model/log.jsonl", "{\"step\":1, \"epoch\":0.1}\n{\"step\":2, \"ep")
+        let resumed = try run(dir, recipe, out: "model", ["--resume", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try Checkpoint(contentsOf: dir.path("model/last.ckpt")).integers("step") == [2])
+        let steps = try dir.read("model/log.jsonl").split(separator: "\n")
+            .map { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["step"] as! Int }
+        #expect(steps == [1, 2, 2])         // train lines of steps 1 and 2, the evaluation of step 2
+        #expect(!FileManager.default.fileExists(atPath: dir.path("model/vocab.tgt.tmp-999999999")))
+    }
+
+    /// Killed after its last checkpoint, a run has logged steps that the resumed run does again
+    /// (maybe the last line only in part): `log.jsonl` keeps each step once, as a run never killed.
+    @Test func resumedLogHoldsEachStepOnce() throws {
+        let dir = try TemporaryDirectory()
+        let recipe = try setUp(dir)
+        #expect(try run(dir, recipe, out: "model", ["--max-steps", "20", "--quiet"]).status == 0)
+        let log = dir.path("model/log.jsonl")
+        let handle = try #require(FileHandle(forWritingAtPath: log))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"step":21, "epoch":2.1, "train_perplexity":9.5}"#.utf8 + [0x0A]))
+        handle.write(Data(#"{"step":22, "epoch":2.2, "train_perp"#.utf8))        // the kill came mid-line
+        handle.closeFile()
+        let resumed = try run(dir, recipe, out: "model", ["--resume", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let entries = try dir.read("model/log.jsonl").split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(entries.filter { $0["train_perplexity"] != nil }.map { $0["step"] as! Int } == Array(1...40))
+        #expect(entries.filter { $0["dev_perplexity"] != nil }.map { $0["step"] as! Int } == [20, 40])
+    }
+
     @Test func badRecipeAndForeignCheckpointAreOneLineErrors() throws {
         let dir = try TemporaryDirectory()
         let recipe = try setUp(dir, extra: "decode: {beam: 0}")

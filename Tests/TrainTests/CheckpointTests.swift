@@ -49,6 +49,31 @@ import Testing
         #expect((try? Checkpoint(contentsOf: path("missing.ckpt"))) == nil)
     }
 
+    /// Bytes appended to a whole checkpoint are named as such, not called a truncation; a file
+    /// cut right after a section (no checksum) is truncated; a bad checksum at the end is corruption.
+    @Test func appendedBytesAreNotCalledTruncated() throws {
+        let file = path("c.ckpt")
+        try sample().write(to: file)
+        let bytes = try FileSystem.readBytes(file)
+        for extra in [[UInt8(0x0A)], Array("garbage".utf8), [UInt8](repeating: 0, count: 4096)] {
+            try FileSystem.writeAtomically(file, bytes + extra)
+            do {
+                _ = try Checkpoint(contentsOf: file)
+                Issue.record("a checkpoint with \(extra.count) bytes appended was accepted")
+            } catch {
+                #expect("\(error)" == "\(file): checkpoint has \(extra.count) unexpected byte\(extra.count == 1 ? "" : "s") after its end (appended to by mistake?)")
+            }
+        }
+        try FileSystem.writeAtomically(file, Array(bytes.dropLast(8)))        // every section, no checksum
+        #expect(throws: CheckpointError.truncated(path: file)) { try Checkpoint(contentsOf: file) }
+        try FileSystem.writeAtomically(file, Array(bytes.dropLast(3)))        // part of the checksum
+        #expect(throws: CheckpointError.truncated(path: file)) { try Checkpoint(contentsOf: file) }
+        var badSum = bytes
+        badSum[bytes.count - 1] ^= 1
+        try FileSystem.writeAtomically(file, badSum)
+        #expect(throws: CheckpointError.corrupted(path: file)) { try Checkpoint(contentsOf: file) }
+    }
+
     /// The checksum does not depend on how the bytes were cut into pieces.
     @Test func checksumIsIndependentOfChunking() {
         let data = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }

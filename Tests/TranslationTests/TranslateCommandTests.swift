@@ -103,4 +103,30 @@ import TestSupport
         result = try NmtProcess.run(["translate", "--model", model.path, "--input", model.path + "/nothing.txt"])
         #expect(result.status == 1 && result.stderr.contains("nothing.txt: no such file"), "\(result.stderr)")
     }
+
+    /// `--model` naming a regular file says so instead of "no such model directory".
+    @Test func modelThatIsAFileIsNotADirectory() throws {
+        let scratch = try TemporaryDirectory()
+        let file = try scratch.write("model.txt", "not a model\n")
+        let result = try NmtProcess.run(["translate", "--model", file], stdin: Array("the cat\n".utf8))
+        #expect(result.status == 1)
+        #expect(result.stderr == "nmt: error: \(file): not a directory (--model takes the directory nmt train wrote)\n")
+    }
+
+    /// Settings of `config.yaml` that change what the model sees are tied to its checkpoints:
+    /// editing them is refused like an edited tokenizer, instead of translating garbage.
+    @Test(arguments: [("lowercase: false", "lowercase: true", "lowercase"),
+                      ("reverse_source: true", "reverse_source: false", "reverse_source"),
+                      ("tokenizer: reversible", "tokenizer: moses", "tokenizer")])
+    func editedPreprocessingIsRefused(old: String, new: String, key: String) throws {
+        let model = try TestModel()
+        let config = model.path + "/config.yaml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(text.contains(old), "\(text)")
+        try text.replacingOccurrences(of: old, with: new).write(toFile: config, atomically: true, encoding: .utf8)
+        let result = try NmtProcess.run(["translate", "--model", model.path, "--quiet"], stdin: Array("the cat\n".utf8))
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stderr.hasPrefix("nmt: error: \(model.path)/best.ckpt: checkpoint of another model:"), "\(result.stderr)")
+        #expect(result.stderr.contains(key) && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
 }
