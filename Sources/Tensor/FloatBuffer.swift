@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// One owned, 64-byte-aligned allocation of `Float`s, zero-filled, freed with the object.
+/// One owned, 64-byte-aligned allocation of `Float`s, zero-filled (unless made with
+/// `uninitializedCount`), freed with the object.
 ///
 /// A final class so that views (`Matrix`) into it stay valid for as long as it lives; nothing
 /// ever reallocates it.
@@ -10,12 +11,18 @@ public final class FloatBuffer: @unchecked Sendable {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
 
-    public init(count: Int) {
+    public convenience init(count: Int) {
+        self.init(uninitializedCount: count)
+        zero()
+    }
+
+    /// A buffer whose contents are whatever the allocator gives (scratch space written before it
+    /// is read): pages of a large one become resident only where they are written.
+    public init(uninitializedCount count: Int) {
         self.count = count
         var raw: UnsafeMutableRawPointer? = nil
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         precondition(posix_memalign(&raw, 64, (bytes + 63) & ~63) == 0, "out of memory allocating \(bytes) bytes")
-        memset(raw!, 0, bytes)
         pointer = raw!.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
