@@ -59,6 +59,12 @@ public enum FileSystem {
         return stat(path, &info) == 0
     }
 
+    /// Whether `path` is a regular file, after following symlinks.
+    public static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR

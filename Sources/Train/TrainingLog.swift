@@ -5,9 +5,10 @@ enum TrainingLog {
     /// Drops the lines of steps after `step`, and a last line cut short, from the log at `path`:
     /// a run killed after its last checkpoint logged steps that the resumed run does again, and
     /// a run started afresh in a directory that a killed run left has nothing to continue.
-    /// Rewrites the file (atomically) only when something is dropped.
+    /// Rewrites the file (atomically) only when something is dropped. A log that is not a
+    /// regular file (a FIFO, a device the user pointed it at) is a stream: nothing to trim.
     static func keep(upTo step: Int, at path: String) throws {
-        guard FileSystem.exists(path) else { return }
+        guard FileSystem.isRegularFile(path) else { return }
         let bytes = try FileSystem.readBytes(path)
         var kept: [UInt8] = []
         var start = 0
