@@ -115,7 +115,7 @@ public struct Checkpoint {
         while reader.position < reader.end {
             let kind = try reader.byte()
             let name = String(decoding: try reader.take(Int(try reader.uint32())), as: UTF8.self)
-            let count = Int(try reader.uint64())
+            let count = try reader.count(of: Reader.valueSize(kind))
             switch kind {
             case 1: texts.append((name, String(decoding: try reader.take(count), as: UTF8.self)))
             case 2:
@@ -149,6 +149,15 @@ public struct Checkpoint {
         mutating func uint64() throws -> UInt64 {
             UInt64(littleEndian: try take(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
         }
+        /// A section's count of values of `size` bytes, checked against the bytes left before
+        /// anything is allocated or multiplied (a count from a damaged file can be any UInt64).
+        mutating func count(of size: Int) throws -> Int {
+            let count = try uint64()
+            guard count <= UInt64(end - position) / UInt64(size) else { throw CheckpointError.truncated(path: path) }
+            return Int(count)
+        }
+        /// The bytes of one value of a section of `kind` (text 1, integers 2, floats 3).
+        static func valueSize(_ kind: UInt8) -> Int { kind == 2 ? 8 : kind == 3 ? 4 : 1 }
 
         /// Walks the section headers: true when a section claims more bytes than the file holds.
         func looksTruncated() -> Bool {
@@ -158,7 +167,8 @@ public struct Checkpoint {
                 while copy.position < copy.end {
                     let kind = try copy.byte()
                     _ = try copy.take(Int(try copy.uint32()))
-                    _ = try copy.take(Int(try copy.uint64()) * (kind == 2 ? 8 : kind == 3 ? 4 : 1))
+                    let size = Reader.valueSize(kind)
+                    _ = try copy.take(try copy.count(of: size) * size)
                 }
                 return false
             } catch {
