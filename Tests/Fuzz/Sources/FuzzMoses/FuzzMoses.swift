@@ -5,8 +5,8 @@ import Text
 /// Moses tokenization and detokenization, English and French, of every line of the input.
 ///
 /// Properties: no crash; one line out per line in (no line end in an output); well-formed UTF-8
-/// out; tokens separated by single spaces; a workspace reused from line to line gives what a
-/// fresh one gives.
+/// out; a workspace reused from line to line gives what a fresh one gives. (Not "single spaces
+/// between tokens": sacremoses itself ends `LED.'` with a space, `LED . ' `, and we match it.)
 let tokenizers = ["en", "fr"].map { try! MosesTokenizer(language: $0) }
 let detokenizers = ["en", "fr"].map { try! MosesDetokenizer(language: $0) }
 
@@ -21,8 +21,6 @@ public func fuzzMoses(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             var tokens = [UInt8]()
             lines.withLine(i) { tokenizer.tokenize($0, workspace: &tokenizerWorkspace, into: &tokens) }
             check(tokens, fresh: tokenizer.tokenize(line), what: "tokenize \(tokenizer.language)", line: line)
-            Fuzz.require(tokens.first != 0x20 && tokens.last != 0x20 && !containsDoubleSpace(tokens),
-                         "tokenize \(tokenizer.language): empty token in \(String(decoding: tokens, as: UTF8.self).debugDescription) of \(line.debugDescription)")
             // Detokenize both the line itself (any text is a detokenizer's input) and its tokens.
             for input in [Array(line.utf8), tokens] {
                 var text = [UInt8]()
@@ -41,8 +39,4 @@ func check(_ output: [UInt8], fresh: String, what: String, line: String) {
     Fuzz.require(Fuzz.isUTF8(output), "\(what): invalid UTF-8 out of \(line.debugDescription)")
     Fuzz.require(String(decoding: output, as: UTF8.self) == fresh,
                  "\(what): a reused workspace gave \(String(decoding: output, as: UTF8.self).debugDescription), a fresh one \(fresh.debugDescription), for \(line.debugDescription)")
-}
-
-func containsDoubleSpace(_ bytes: [UInt8]) -> Bool {
-    zip(bytes, bytes.dropFirst()).contains { $0 == 0x20 && $1 == 0x20 }
 }
