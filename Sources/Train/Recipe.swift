@@ -211,7 +211,11 @@ public struct RecipeError: UserError, Equatable {
     public let line: Int
     public let message: String
 
-    public var description: String { "\(path):\(line): \(message)" }
+    /// One line: line breaks the message quotes from the recipe (a key or value may hold one) are
+    /// written as `\n` and `\r`.
+    public var description: String {
+        "\(path):\(line): " + message.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }
 }
 
 /// Reads YAML nodes into typed values, turning every mismatch into a `RecipeError`.

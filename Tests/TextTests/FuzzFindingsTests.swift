@@ -1,4 +1,5 @@
 import IO
+import TestSupport
 import Testing
 @testable import Text
 
@@ -23,5 +24,19 @@ import Testing
         #expect(ReversibleDetokenizer().detokenize("x ％000A y ％000a") == "x ％000A y ％000a")
         #expect(ReversibleDetokenizer().detokenize("x ％000D y") == "x \r y")
         #expect(ReversibleFormat.mosesTokens("x ％000A") == ["x", "％000A"])
+    }
+
+    /// Codes whose first line `\r#version: 0.2` is no header (it starts with `\r`, as subword-nmt
+    /// also reads it) but a merge of `#version:` and `0.2`, version 0.1: `fileContents()` wrote it
+    /// without a header, so the copy read back as version 0.2 without that merge.
+    @Test func codesSurviveTheirOwnFileContents() throws {
+        let input = try FileSystem.readBytes("\(Self.crashes)/bpe-v01-merge-spelling-a-header")
+        let scratch = try TemporaryDirectory()
+        let path = scratch.path("codes")
+        try FileSystem.writeAtomically(path, Array(input.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)[0]))
+        let codes = try BPECodes(contentsOf: path)
+        #expect(codes.version == .v0_1 && codes.merges.first! == (left: "#version:", right: "0.2"))
+        try FileSystem.writeAtomically(path, codes.fileContents())
+        #expect(try BPECodes(contentsOf: path) == codes)
     }
 }

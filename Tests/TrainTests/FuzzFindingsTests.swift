@@ -27,6 +27,17 @@ import Testing
         }
     }
 
+    /// A flow mapping key that runs over a line break: the unknown-key error quoted it as it was,
+    /// over two lines.
+    @Test func recipeErrorQuotingALineBreakIsOneLine() throws {
+        do {
+            _ = try Recipe(contentsOf: Self.crashes + "/recipe-key-with-line-break")
+            Issue.record("the recipe was accepted")
+        } catch let error as RecipeError {
+            #expect(!"\(error)".contains("\n") && "\(error)".contains("unknown key 'decode.leng\\n"), "\(error)")
+        }
+    }
+
     /// A section claiming 0xFFFB0006_01000000 values: `Int(UInt64)` trapped (above Int.max), and a
     /// count that fits in an Int could overflow `count * 8` or allocate before the size was checked.
     @Test(arguments: ["checkpoint-count-beyond-int"])

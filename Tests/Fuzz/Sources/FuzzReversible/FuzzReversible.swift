@@ -35,7 +35,9 @@ public func fuzzReversible(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             tokens.withUnsafeBufferPointer { postprocessor.process($0, workspace: &postprocessorWorkspace, into: &text) }
             Fuzz.require(text == Array(normalized.utf8),
                          "\(language): round trip of \(normalized.debugDescription) gave \(String(decoding: text, as: UTF8.self).debugDescription) through \(tokenText.debugDescription)")
-            if !normalized.contains("DOT") {
+            // The documented exception: text spelling sacremoses' DOT…MULTI marker, also once Moses
+            // has deleted the control characters inside it (`D\0OTMULTI`).
+            if !String(normalized.unicodeScalars.filter { $0.value >= 0x20 && !(0x7F...0x9F).contains($0.value) }).contains("DOT") {
                 let moses = preprocessor.tokenizer.tokenize(normalized).utf8.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
                 let marked = ReversibleFormat.mosesTokens(tokenText)
                 Fuzz.require(marked == moses, "\(language): reversible tokens \(tokenText.debugDescription) stand for \(marked), Moses gives \(moses)")
