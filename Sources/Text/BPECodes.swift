@@ -70,11 +70,13 @@ public struct BPECodes: Sendable, Equatable {
         self.version = version
     }
 
-    /// The codes file: for version 0.2 the header, then `left right\n` per merge.
+    /// The codes file: for version 0.2 the header, then `left right\n` per merge. Version 0.1 has
+    /// no header, unless its first merge starts with `#` and would read as one.
     /// - Complexity: O(total length of the merges).
     public func fileContents() -> [UInt8] {
         var out = [UInt8]()
         if version == .v0_2 { out.append(contentsOf: "#version: 0.2\n".utf8) }
+        if version == .v0_1, merges.first?.left.hasPrefix("#") == true { out.append(contentsOf: "#version: 0.1\n".utf8) }
         for (left, right) in merges {
             out.append(contentsOf: left.utf8)
             out.append(UInt8(ascii: " "))

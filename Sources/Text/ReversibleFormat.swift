@@ -51,8 +51,9 @@ public enum ReversibleFormat {
     }
 
     /// The scalar of the escape at `bytes[index...]`, or nil when there is none (a `％` without four
-    /// hexadecimal digits, or digits naming a surrogate, is ordinary text). Lower-case digits are
-    /// accepted, since `--lowercase` runs after tokenization.
+    /// hexadecimal digits, or digits naming a surrogate or a line feed, is ordinary text: a line
+    /// holds no line feed, so the tokenizer never writes `％000A`, and decoding one would make two
+    /// lines of one). Lower-case digits are accepted, since `--lowercase` runs after tokenization.
     @inline(__always)
     static func escapedScalar(_ bytes: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> UInt32? {
         guard index + escapeLength <= count, bytes[index] == escapeBytes.0, bytes[index + 1] == escapeBytes.1,
@@ -69,7 +70,7 @@ public enum ReversibleFormat {
             }
             scalar = scalar << 4 | UInt32(digit)
         }
-        return (0xD800...0xDFFF).contains(scalar) ? nil : scalar
+        return (0xD800...0xDFFF).contains(scalar) || scalar == 0x0A ? nil : scalar
     }
 
     /// The Moses tokens a reversible line stands for: each token without its joiners, with its

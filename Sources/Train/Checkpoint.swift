@@ -107,11 +107,7 @@ public struct Checkpoint {
         while reader.position < reader.end {
             let kind = try reader.byte()
             let name = String(decoding: try reader.take(Int(try reader.uint32())), as: UTF8.self)
-            // A count is checked against the bytes left before anything is allocated for it.
-            let width = kind == 2 ? 8 : kind == 3 ? 4 : 1
-            guard let count = Int(exactly: try reader.uint64()), count <= (reader.end - reader.position) / width else {
-                throw CheckpointError.truncated(path: path)
-            }
+            let count = try reader.count(of: Reader.valueSize(kind))
             switch kind {
             case 1: texts.append((name, String(decoding: try reader.take(count), as: UTF8.self)))
             case 2:
@@ -145,6 +141,15 @@ public struct Checkpoint {
         mutating func uint64() throws -> UInt64 {
             UInt64(littleEndian: try take(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
         }
+        /// A section's count of values of `size` bytes, checked against the bytes left before
+        /// anything is allocated or multiplied (a count from a damaged file can be any UInt64).
+        mutating func count(of size: Int) throws -> Int {
+            let count = try uint64()
+            guard count <= UInt64(end - position) / UInt64(size) else { throw CheckpointError.truncated(path: path) }
+            return Int(count)
+        }
+        /// The bytes of one value of a section of `kind` (text 1, integers 2, floats 3).
+        static func valueSize(_ kind: UInt8) -> Int { kind == 2 ? 8 : kind == 3 ? 4 : 1 }
 
         /// Why a file failed its checksum. Walks the section headers over the whole file, hashing
         /// as it goes: a valid checksum right after a section with bytes beyond it means bytes were
@@ -171,7 +176,7 @@ public struct Checkpoint {
                       let nameLength = load(UInt32.self, at: position + 1) else { return .corrupted(path: path) }
                 let countAt = position + 5 + Int(nameLength)
                 guard let count = load(UInt64.self, at: countAt) else { return .truncated(path: path) }
-                let width: UInt64 = kind == 2 ? 8 : kind == 3 ? 4 : 1
+                let width = UInt64(Reader.valueSize(kind))
                 let (payload, overflow) = count.multipliedReportingOverflow(by: width)
                 guard !overflow, payload <= UInt64(bytes.count - countAt - 8) else { return .truncated(path: path) }
                 let next = countAt + 8 + Int(payload)

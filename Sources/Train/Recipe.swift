@@ -195,7 +195,11 @@ public struct RecipeError: UserError, Equatable {
     public let line: Int
     public let message: String
 
-    public var description: String { "\(path):\(line): \(message)" }
+    /// One line: line breaks the message quotes from the recipe (a key or value may hold one) are
+    /// written as `\n` and `\r`.
+    public var description: String {
+        "\(path):\(line): " + message.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }
 }
 
 /// Reads YAML nodes into typed values, turning every mismatch into a `RecipeError`.
@@ -212,8 +216,12 @@ struct RecipeParser {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return RecipeError(path: path, line: mark.line, message: "not valid YAML: \(oneLine(problem))")
-        case .reader(let problem, _, _, _):
-            return RecipeError(path: path, line: 1, message: "not valid YAML: \(oneLine(problem))")
+        case .reader(let problem, let offset, let value, let yaml):
+            // Yams' own description quotes the text over several lines; name the line instead.
+            let line = 1 + yaml.utf8.prefix(max(0, offset ?? 0)).count { $0 == 0x0A }
+            let hex = String(value, radix: 16, uppercase: true)
+            let character = value < 0 ? "" : " (U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex))"
+            return RecipeError(path: path, line: line, message: "not valid YAML: \(oneLine(problem))\(character)")
         default:
             return RecipeError(path: path, line: 1, message: "not valid YAML: \(oneLine("\(error)"))")
         }
