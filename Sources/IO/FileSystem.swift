@@ -22,12 +22,19 @@ public enum FileSystem {
     }
 
     /// Reads a file descriptor (a file or a pipe) to its end.
+    /// - Throws: `FileError.unreadable` for an input larger than half this machine's memory
+    ///   (`/dev/zero` or an endless pipe would otherwise be read until the machine runs out).
     public static func readAll(fd: Int32, path: String, sizeHint: Int = 1 << 16) throws -> [UInt8] {
+        let limit = MachineMemory.bytes / 2
+        if sizeHint > limit { throw tooLarge(path, limit) }
         var out = [UInt8]()
         var capacity = max(sizeHint + 1, 1 << 16)
         var filled = 0
         while true {
-            if filled == capacity { capacity *= 2 }
+            if filled == capacity {
+                if filled > limit { throw tooLarge(path, limit) }
+                capacity = min(capacity * 2, limit + 1)
+            }
             out.reserveCapacity(capacity)
             let wanted = capacity - filled
             var got = 0
@@ -42,6 +49,10 @@ public enum FileSystem {
             filled += got
             if got == 0 { return out }
         }
+    }
+
+    static func tooLarge(_ path: String, _ limit: Int) -> FileError {
+        .unreadable(path: path, reason: "larger than \(MemoryError.gigabytes(Double(limit))), half of this machine's memory")
     }
 
     /// Reads a text file into lines (see `LineBuffer` for line ends and the BOM).

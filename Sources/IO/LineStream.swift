@@ -16,9 +16,14 @@ public struct LineStream {
     private var finished = false
     /// Number of lines handed out so far (to number lines in messages).
     public private(set) var linesRead = 0
+    /// The longest line read (256 MB): no text has lines near this, and an input without line
+    /// ends (`/dev/zero`, a binary file) must not be gathered into one line until memory runs out.
+    public static let maximumLineBytes = 1 << 28
+    private let maximumLineBytes: Int
 
-    public init(fd: Int32 = 0, path: String = "<stdin>", blockSize: Int = 1 << 22) {
+    public init(fd: Int32 = 0, path: String = "<stdin>", blockSize: Int = 1 << 22, maximumLineBytes: Int = LineStream.maximumLineBytes) {
         self.fd = fd
+        self.maximumLineBytes = maximumLineBytes
         self.path = path
         self.blockSize = blockSize
     }
@@ -54,6 +59,9 @@ public struct LineStream {
         } else if !finished {
             // One line longer than a block: keep reading until its end.
             let before = pending.count
+            if before > maximumLineBytes {
+                throw FileError.unreadable(path: "\(path):\(linesRead + 1)", reason: "a line longer than \(maximumLineBytes >> 20) MB (is this a text file?)")
+            }
             while !finished && pending[before...].firstIndex(of: 0x0A) == nil && pending.count < before * 2 {
                 let capacity = scratch.count
                 let got = scratch.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, capacity) }
