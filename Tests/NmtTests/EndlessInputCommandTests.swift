@@ -11,16 +11,10 @@ import Testing
         let scratch = try TemporaryDirectory()
         let zero = scratch.path("zero")
         try SpecialFiles.makeCharacterDevice(zero, major: 1, minor: 5)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: NmtProcess.executable)
-        process.arguments = ["vocab", "--input", zero, "--output", scratch.path("vocab")]
-        process.environment = ProcessInfo.processInfo.environment.merging(["NMT_MEMORY_LIMIT": "64M"]) { $1 }
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let result = try NmtProcess.run(["vocab", "--input", zero, "--output", scratch.path("vocab")],
+                                        environment: ["NMT_MEMORY_LIMIT": "64M"])
+        let message = result.stderr
+        #expect(result.status == 1)
         #expect(message.hasPrefix("nmt: error: \(zero): ") && message.contains("half of this machine's memory"), "\(message)")
         #expect(message.split(separator: "\n").count == 1)
     }

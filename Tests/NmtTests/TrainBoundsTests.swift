@@ -9,10 +9,6 @@ import Train
 @Suite(.serialized) struct TrainBoundsTests {
     let toy = TrainCommandTests()
 
-    func run(_ dir: TemporaryDirectory, _ recipe: String, out: String, _ more: [String] = []) throws -> NmtProcess.Result {
-        try NmtProcess.run(["train", "--recipe", recipe, "--out", dir.path(out), "--data", dir.path("data")] + more)
-    }
-
     @Test(arguments: [
         (["--max-steps", "-1"], "--max-steps must be in 0...1000000000, not -1"),
         (["--max-minutes", "1e300"], "--max-minutes must be in (0.0, 527040.0], not 1e+300"),
@@ -32,7 +28,7 @@ import Train
             data: {corpus: \(dir.path("no-corpus")), src_vocab: 1000000, tgt_vocab: 1000000}
             model: {embedding: 8192, hidden: 8192, layers: 16}
             """)
-        let result = try run(dir, recipe, out: "model")
+        let result = try toy.run(dir, recipe, out: "model")
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("nmt: error: training huge (batch 64) needs "), "\(result.stderr)")
         #expect(result.stderr.contains(" GB; this machine has ") && result.stderr.split(separator: "\n").count == 1)
@@ -54,7 +50,7 @@ import Train
         let recipe = try toy.setUp(dir)
         let text = try String(contentsOfFile: recipe, encoding: .utf8).replacingOccurrences(of: "[[4, 6], [8, 10]]", with: "[[1, 1]]")
         try text.write(toFile: recipe, atomically: true, encoding: .utf8)
-        let result = try run(dir, recipe, out: "model", ["--quiet"])
+        let result = try toy.run(dir, recipe, out: "model", ["--quiet"])
         #expect(result.status == 1)
         #expect(result.stderr == "nmt: error: \(recipe):2: no training pair fits data.buckets; raise the bucket sizes\n")
     }
@@ -63,7 +59,7 @@ import Train
     @Test func maxStepsZeroIsNoLimit() throws {
         let dir = try TemporaryDirectory()
         let recipe = try toy.setUp(dir, steps: 5)
-        let result = try run(dir, recipe, out: "model", ["--max-steps", "0", "--max-minutes", "0.03", "--quiet"])
+        let result = try toy.run(dir, recipe, out: "model", ["--max-steps", "0", "--max-minutes", "0.03", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         let checkpoint = try Checkpoint(contentsOf: dir.path("model/last.ckpt"))
         #expect((checkpoint.integers("step")?.first ?? 0) > 5)
@@ -78,7 +74,7 @@ import Train
         let text = try String(contentsOfFile: recipe, encoding: .utf8)
             .replacingOccurrences(of: "eval_every: 20, log_every: 1", with: "eval_every: 10, log_every: 10, decay: 0.1, min_learning_rate: 0.002, patience: 3")
         try text.write(toFile: recipe, atomically: true, encoding: .utf8)
-        let result = try run(dir, recipe, out: "model")
+        let result = try toy.run(dir, recipe, out: "model")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("stopped early: 3 evaluations without a better dev BLEU"), "\(result.stderr)")
         let config = try String(contentsOfFile: dir.path("model/config.yaml"), encoding: .utf8)
@@ -94,7 +90,7 @@ import Train
         #expect(evaluations.suffix(3).allSatisfy { ($0["best"] as! Bool) == false })
         let checkpoint = try Checkpoint(contentsOf: dir.path("model/last.ckpt"))
         #expect(checkpoint.integers("step") == [UInt64(step)] && checkpoint.integers("evaluations_since_best") == [3])
-        let resumed = try run(dir, recipe, out: "model", ["--resume"])
+        let resumed = try toy.run(dir, recipe, out: "model", ["--resume"])
         #expect(resumed.status == 0 && resumed.stderr.contains("stopped early at step \(step)") && resumed.stderr.contains("nothing to do"),
                 "\(resumed.stderr)")
     }
@@ -107,7 +103,7 @@ import Train
         let tiny = try String(contentsOfFile: NmtProcess.root.appendingPathComponent("recipes/tiny.yaml").path, encoding: .utf8)
             .replacingOccurrences(of: "corpus: corpora/ddtp-en-fr", with: "corpus: \(dir.path("corpus"))")
         let recipe = try dir.write("tiny.yaml", tiny)
-        #expect(try run(dir, recipe, out: "tiny", ["--quiet"]).status == 0)
+        #expect(try toy.run(dir, recipe, out: "tiny", ["--quiet"]).status == 0)
         let source = try dir.read("corpus/train.en")
         let translated = try NmtProcess.run(["translate", "--model", dir.path("tiny"), "--quiet"], stdin: Array(source.utf8))
         #expect(translated.status == 0, "\(translated.stderr)")

@@ -22,15 +22,17 @@ public struct NmtProcess {
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    public static func run(_ arguments: [String], stdin: [UInt8] = [], directory: URL? = nil) throws -> Result {
-        try run(arguments, stdin: stdin, directory: directory, standardOutput: nil)
+    public static func run(_ arguments: [String], stdin: [UInt8] = [], directory: URL? = nil,
+                           environment: [String: String] = [:]) throws -> Result {
+        try run(arguments, stdin: stdin, directory: directory, standardOutput: nil, environment: environment)
     }
 
     /// Runs `nmt` with its standard output on `standardOutput` (a device, a FIFO, a pipe's end:
     /// `stdout` of the result is then empty). `ignoringSIGPIPE` starts it through `sh` with
     /// SIGPIPE ignored, as some parents do, so that a closed pipe shows as EPIPE.
     public static func run(_ arguments: [String], stdin: [UInt8] = [], directory: URL? = nil,
-                           standardOutput: FileHandle?, ignoringSIGPIPE: Bool = false) throws -> Result {
+                           standardOutput: FileHandle?, ignoringSIGPIPE: Bool = false,
+                           environment: [String: String] = [:]) throws -> Result {
         let scratch = try TemporaryDirectory()
         let input = scratch.url.appendingPathComponent("stdin")
         let output = scratch.url.appendingPathComponent("stdout")
@@ -47,6 +49,7 @@ public struct NmtProcess {
             process.arguments = arguments
         }
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardInput = try FileHandle(forReadingFrom: input)
         process.standardOutput = try standardOutput ?? FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)

@@ -49,13 +49,13 @@ import Train
     /// the model is loaded, naming what it needs (NMT_MEMORY_LIMIT plays a small machine).
     @Test func decodesLargerThanTheMachineAreRefused() throws {
         let model = try TestModel()
-        let result = try run(["translate", "--model", model.path, "--beam", "256", "--batch-size", "4096", "--quiet"],
-                             environment: ["NMT_MEMORY_LIMIT": "64M"])
+        let result = try NmtProcess.run(["translate", "--model", model.path, "--beam", "256", "--batch-size", "4096", "--quiet"],
+                                        environment: ["NMT_MEMORY_LIMIT": "64M"])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("nmt: error: translate with beam 256 × batch 4096 needs "), "\(result.stderr)")
         #expect(result.stderr.hasSuffix("; this machine has 0.1 GB\n") && result.stderr.split(separator: "\n").count == 1)
-        let small = try run(["translate", "--model", model.path, "--beam", "2", "--quiet"], stdin: "the cat .\n",
-                            environment: ["NMT_MEMORY_LIMIT": "64M"])
+        let small = try NmtProcess.run(["translate", "--model", model.path, "--beam", "2", "--quiet"], stdin: Array("the cat .\n".utf8),
+                                       environment: ["NMT_MEMORY_LIMIT": "64M"])
         #expect(small.status == 0, "\(small.stderr)")
     }
 
@@ -93,24 +93,5 @@ import Train
                                         maximumSourceLength: 80, maxLengthRatio: 2, alignments: false)
         let logits = 100_000.0 * 64 * 20_000 * 4
         #expect(huge >= 3 * logits && huge <= 6 * logits, "\(huge)")
-    }
-
-    /// `NmtProcess.run` with more environment: status, standard output, standard error.
-    func run(_ arguments: [String], stdin: String = "", environment: [String: String]) throws
-        -> (status: Int32, stdout: String, stderr: String) {
-        let scratch = try TemporaryDirectory()
-        let input = try scratch.write("stdin", stdin)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: NmtProcess.executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 }
