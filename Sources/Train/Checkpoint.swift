@@ -190,12 +190,22 @@ public struct Checkpoint {
 /// 64-bit FNV-1a over 8-byte words: fast enough for a 600 MB checkpoint. Streaming: bytes are
 /// gathered into whole words across `add` calls, so the value does not depend on how the data
 /// was cut into calls (the writer hashes section by section, the reader the whole file at once).
-struct Checksum {
+/// Public for the checkpoint fuzz target, which fixes up the checksum of the inputs it makes.
+public struct Checksum {
     private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     private var partial: UInt64 = 0
     private var partialBytes = 0
 
-    mutating func add(_ buffer: UnsafeRawBufferPointer) {
+    public init() {}
+
+    /// The checksum of `bytes` alone.
+    public static func of(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var checksum = Checksum()
+        bytes.withUnsafeBytes { checksum.add($0) }
+        return checksum.value
+    }
+
+    public mutating func add(_ buffer: UnsafeRawBufferPointer) {
         var i = 0
         while partialBytes > 0 && i < buffer.count { push(buffer[i]); i += 1 }
         var h = hash
@@ -217,7 +227,7 @@ struct Checksum {
         }
     }
 
-    var value: UInt64 { partialBytes == 0 ? hash : (hash ^ partial ^ UInt64(partialBytes) << 56) &* 0x0000_0100_0000_01B3 }
+    public var value: UInt64 { partialBytes == 0 ? hash : (hash ^ partial ^ UInt64(partialBytes) << 56) &* 0x0000_0100_0000_01B3 }
 }
 
 /// A checkpoint file that cannot be used.

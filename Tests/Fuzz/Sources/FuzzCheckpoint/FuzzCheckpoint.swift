@@ -20,7 +20,7 @@ public func fuzzCheckpoint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if bytes.count >= 20 {
         var fixed = bytes
         let body = bytes.count - 8
-        withUnsafeBytes(of: checksum(bytes[0..<body]).littleEndian) { for k in 0..<8 { fixed[body + k] = $0[k] } }
+        withUnsafeBytes(of: Checksum.of(bytes[0..<body]).littleEndian) { for k in 0..<8 { fixed[body + k] = $0[k] } }
         read(fixed)
     }
     return 0
@@ -45,24 +45,6 @@ func read(_ bytes: [UInt8]) {
 
 func bits(_ buffer: FloatBuffer) -> [UInt32] {
     (0..<buffer.count).map { buffer.pointer[$0].bitPattern }
-}
-
-/// The checkpoint's checksum (`Train.Checksum`, internal there): 64-bit FNV-1a over 8-byte
-/// little-endian words, the last partial word padded with zeros and its length mixed in.
-func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    var word: UInt64 = 0
-    var filled = 0
-    for byte in bytes {
-        word |= UInt64(byte) << (8 * UInt64(filled))
-        filled += 1
-        if filled == 8 {
-            hash = (hash ^ word) &* 0x0000_0100_0000_01B3
-            word = 0
-            filled = 0
-        }
-    }
-    return filled == 0 ? hash : (hash ^ word ^ UInt64(filled) << 56) &* 0x0000_0100_0000_01B3
 }
 
 /// With `NMT_FUZZ_SEED=DIR` in the environment, writes a small real checkpoint to `DIR/tiny.ckpt`
