@@ -106,14 +106,15 @@ static inline __attribute__((always_inline)) float concat_score(int n, const flo
 NMT_KERNEL
 void nmt_attention_forward(int rows, int sourceLength, int hidden, int mode,
                            const float *query, int ldq, const float *keys, const float *memory,
-                           const int32_t *start, const float *v,
+                           const int32_t *sentence, const int32_t *start, const float *v,
                            float *alignment, int lda, float *context, int ldc) {
     const int S = sourceLength, H = hidden;
     for (int d = 0; d < rows; d++) {
+        const size_t b = sentence ? (size_t)sentence[d] : (size_t)d;
         const float *q = query + (size_t)d * ldq;
-        const float *k = keys + (size_t)d * S * H, *m = memory + (size_t)d * S * H;
+        const float *k = keys + b * S * H, *m = memory + b * S * H;
         float *a = alignment + (size_t)d * lda, *c = context + (size_t)d * ldc;
-        const int first = start[d];
+        const int first = start[b];
         for (int s = 0; s < first && s < S; s++) a[s] = 0;
         for (int j = 0; j < H; j++) c[j] = 0;
         if (first >= S) continue;
@@ -138,18 +139,19 @@ void nmt_attention_forward(int rows, int sourceLength, int hidden, int mode,
 NMT_KERNEL
 void nmt_attention_backward(int rows, int sourceLength, int hidden, int mode,
                             const float *query, int ldq, const float *keys, const float *memory,
-                            const int32_t *start, const float *v,
+                            const int32_t *sentence, const int32_t *start, const float *v,
                             const float *alignment, int lda, const float *dContext, int lddc,
                             float *dQuery, int lddq, float *dKeys, float *dMemory, float *dV,
                             float *scratch) {
     const int S = sourceLength, H = hidden;
     for (int d = 0; d < rows; d++) {
-        const int first = start[d];
+        const size_t b = sentence ? (size_t)sentence[d] : (size_t)d;
+        const int first = start[b];
         if (first >= S) continue;
         const float *q = query + (size_t)d * ldq, *a = alignment + (size_t)d * lda, *dc = dContext + (size_t)d * lddc;
-        const float *k = keys + (size_t)d * S * H, *m = memory + (size_t)d * S * H;
+        const float *k = keys + b * S * H, *m = memory + b * S * H;
         float *dq = dQuery + (size_t)d * lddq;
-        float *dk = dKeys + (size_t)d * S * H, *dm = dMemory + (size_t)d * S * H;
+        float *dk = dKeys + b * S * H, *dm = dMemory + b * S * H;
         // da_s = dc·h̄_s; dscore_s = a_s (da_s − Σ_s' a_s' da_s') (softmax backward).
         float expected = 0;
         for (int s = first; s < S; s++) { scratch[s] = dot(H, dc, m + (size_t)s * H); expected += a[s] * scratch[s]; }

@@ -52,6 +52,21 @@ extension Batch {
     /// The special ids every vocabulary starts with.
     public static let pad: Int32 = 0, go: Int32 = 1, eos: Int32 = 2, unk: Int32 = 3
 
+    /// Writes sentence x1 … xm (m ≤ S) into row `b` of a [B, S] source array as the encoder reads
+    /// it: padded on the left, reversed (`xm … x1`, Sutskever et al. 2014) when `reverse`. Training
+    /// batches, synthetic batches and decoding all lay sources out through this.
+    public static func placeSource(_ tokens: some BidirectionalCollection<Int32>, reverse: Bool,
+                                   into source: inout [Int32], row b: Int, length S: Int) {
+        let m = tokens.count
+        precondition(m <= S && (b + 1) * S <= source.count, "a source of \(m) tokens in row \(b) of length \(S)")
+        var position = b * S + S - m
+        if reverse {
+            for x in tokens.reversed() { source[position] = x; position += 1 }
+        } else {
+            for x in tokens { source[position] = x; position += 1 }
+        }
+    }
+
     /// Real (non-padding) source tokens of sentence `b`: the row's positions after its left padding.
     /// - Complexity: O(S).
     public func sourceLength(ofSentence b: Int) -> Int {

@@ -36,10 +36,8 @@ public struct Buckets: Sendable {
         var weights = [Float](repeating: 0, count: B * T)
         for (b, i) in indices.enumerated() {
             let sr = corpus.sourceRange(i), tr = corpus.targetRange(i)
-            let m = sr.count, n = tr.count
-            for j in 0..<m {
-                source[b * S + S - m + j] = corpus.sourceIDs[reverseSource ? sr.upperBound - 1 - j : sr.lowerBound + j]
-            }
+            let n = tr.count
+            Batch.placeSource(corpus.sourceIDs[sr], reverse: reverseSource, into: &source, row: b, length: S)
             input[b * T] = Batch.go
             for j in 0..<n {
                 let id = corpus.targetIDs[tr.lowerBound + j]

@@ -46,8 +46,8 @@ public enum SyntheticBatches {
         for b in 0..<size {
             let sourceCount = random.nextInt(in: minimumLength...S)
             let targetCount = random.nextInt(in: minimumLength...(T - 1))
-            // The sentence x1 … xm goes in reversed: x1 at the last position, xm right after the padding.
-            for i in 0..<sourceCount { source[b * S + S - 1 - i] = id(sourceVocabulary) }
+            let sentence = (0..<sourceCount).map { _ in id(sourceVocabulary) }
+            Batch.placeSource(sentence, reverse: true, into: &source, row: b, length: S)
             let row = b * T
             decoderInput[row] = Batch.go
             for i in 0..<targetCount {

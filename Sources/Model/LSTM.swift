@@ -30,6 +30,12 @@ public struct LSTMLayer: Sendable {
         public var cells: Matrix        // c_t [rows, hidden]
         public var tanhCells: Matrix    // tanh(c_t) [rows, hidden]
         public var outputs: Matrix      // h_t [rows, hidden]
+
+        /// The same views for `range` of the rows.
+        public func rows(_ range: Range<Int>) -> Cache {
+            Cache(inputs: inputs.rows(range), gates: gates.rows(range), cells: cells.rows(range),
+                  tanhCells: tanhCells.rows(range), outputs: outputs.rows(range))
+        }
     }
 
     /// A cache for `rows` packed rows; `inputs` starts at zero (h_{t-1} = 0 where nothing is carried).
@@ -51,54 +57,77 @@ public struct LSTMLayer: Sendable {
                       into: gates, beta: 1)
     }
 
-    /// Step t: z_t += inputs_t[:, precomputed...]·W[precomputed...], then the cell.
+    /// One time step over `rows`, views of the step's rows in any layout (a packed block in
+    /// training, decoding's rows): z (+)= [x_t, h_{t-1}]·W + b, then the cell.
     /// - Parameters:
-    ///   - precomputed: columns of `inputs` already in z (`projectInputs`); when it is the whole
-    ///     input, rows whose h_{t-1} is zero (sentences starting at t) are left out of the GEMM.
+    ///   - preloaded: what z holds already. nil: nothing (b and the whole product are added here);
+    ///     p: b + inputs[:, 0..<p]·W[0..<p] (`projectInputs`, or decoding's table of embedding gates).
+    ///     When p is the whole input, rows without a previous state (h_{t-1} = 0) skip the product.
+    ///   - previousCells: c_{t-1} of the first `previousCells.rows` rows (nil: none); the other rows
+    ///     start from c = 0, h = 0.
+    public func forward(_ rows: Cache, previousCells: Matrix?, preloaded: Int?, parameters: ParameterStore) {
+        let count = rows.gates.rows
+        guard count > 0 else { return }
+        let carried = min(count, previousCells?.rows ?? 0)     // rows with a nonzero h_{t-1}, c_{t-1}
+        let input = inputSize, from = preloaded ?? 0
+        if preloaded == nil {
+            nmt_broadcast_row(Int32(count), Int32(4 * hidden), parameters.value(bias).base, rows.gates.base, Int32(rows.gates.stride))
+        }
+        let gemmRows = from == input ? carried : count
+        if gemmRows > 0 {
+            GEMM.multiply(rows.inputs.rows(0..<gemmRows).columns(from..<(input + hidden)),
+                          parameters.value(weight).rows(from..<(input + hidden)),
+                          into: rows.gates.rows(0..<gemmRows), beta: 1)
+        }
+        nmt_lstm_cell_forward(Int32(count), Int32(hidden), rows.gates.base, Int32(rows.gates.stride),
+                              previousCells?.base, Int32(previousCells?.stride ?? 0), Int32(carried),
+                              rows.cells.base, Int32(rows.cells.stride), rows.tanhCells.base, Int32(rows.tanhCells.stride),
+                              rows.outputs.base, Int32(rows.outputs.stride))
+    }
+
+    /// Backward of `forward` over the same rows.
+    /// - Parameters:
+    ///   - dOutputs: dL/dh_t [rows, hidden], complete on entry.
+    ///   - dCells: [≥ rows, hidden]: dL/dc_t in, dL/dc_{t-1} out (zero before the first call).
+    ///   - dPreviousHidden: dL/dh_{t-1} of the carried rows is added into it (nil: h_{t-1} is a constant).
+    /// Afterwards `rows.gates` holds dz_t.
+    public func backward(_ rows: Cache, previousCells: Matrix?, dOutputs: Matrix, dCells: Matrix, dPreviousHidden: Matrix?,
+                         parameters: ParameterStore) {
+        let count = rows.gates.rows
+        guard count > 0 else { return }
+        let carried = min(count, previousCells?.rows ?? 0)
+        nmt_lstm_cell_backward(Int32(count), Int32(hidden), rows.gates.base, Int32(rows.gates.stride),
+                               previousCells?.base, Int32(previousCells?.stride ?? 0), Int32(carried),
+                               rows.tanhCells.base, Int32(rows.tanhCells.stride),
+                               dOutputs.base, Int32(dOutputs.stride), dCells.base, Int32(dCells.stride))
+        guard carried > 0, let dPreviousHidden else { return }
+        let input = inputSize
+        GEMM.multiply(rows.gates.rows(0..<carried), parameters.value(weight).rows(input..<(input + hidden)),
+                      transposeB: true, into: dPreviousHidden.rows(0..<carried), beta: 1)
+    }
+
+    /// Step t of a packed sweep (`forward` on block t); afterwards h_t is also in the h_{t-1}
+    /// columns of block t + 1.
+    /// - Parameters:
+    ///   - precomputed: columns of `inputs` already in z (`projectInputs`), as `forward`'s `preloaded`.
     ///   - initialCells: c_{-1} [counts[0] rows or fewer, hidden] for step 0 (nil: zero); h_{-1} goes
     ///     into `inputs` block 0 before the call.
-    /// Afterwards h_t is also in the h_{t-1} columns of block t + 1.
     public func step(_ t: Int, packing: PackedSequences, precomputed: Int, cache: Cache, initialCells: Matrix?,
                      parameters: ParameterStore) {
         let rows = packing.counts[t]
         guard rows > 0 else { return }
         let offset = packing.offsets[t]
         let previous: Matrix? = t == 0 ? initialCells : packing.block(t - 1, of: cache.cells)
-        let carried = min(rows, previous?.rows ?? 0)        // rows with a nonzero h_{t-1}, c_{t-1}
-        let input = inputSize
-        let gemmRows = precomputed == input ? carried : rows
-        if gemmRows > 0 {
-            GEMM.multiply(cache.inputs.rows(offset..<(offset + gemmRows)).columns(precomputed..<(input + hidden)),
-                          parameters.value(weight).rows(precomputed..<(input + hidden)),
-                          into: cache.gates.rows(offset..<(offset + gemmRows)), beta: 1)
-        }
-        let gates = cache.gates.row(offset), cells = cache.cells.row(offset)
-        let tanhCells = cache.tanhCells.row(offset), outputs = cache.outputs.row(offset)
-        nmt_lstm_cell_forward(Int32(rows), Int32(hidden), gates, Int32(cache.gates.stride),
-                              previous?.base, Int32(previous?.stride ?? 0), Int32(carried),
-                              cells, Int32(cache.cells.stride), tanhCells, Int32(cache.tanhCells.stride),
-                              outputs, Int32(cache.outputs.stride))
+        forward(cache.rows(offset..<(offset + rows)), previousCells: previous, preloaded: precomputed, parameters: parameters)
         if t + 1 < packing.steps {
             let next = min(rows, packing.counts[t + 1])
             let nextOffset = packing.offsets[t + 1]
-            cache.inputs.rows(nextOffset..<(nextOffset + next)).columns(input..<(input + hidden))
+            cache.inputs.rows(nextOffset..<(nextOffset + next)).columns(inputSize..<(inputSize + hidden))
                 .copy(from: cache.outputs.rows(offset..<(offset + next)))
         }
     }
 
-    /// One step outside a packed batch (decoding, one row per hypothesis): z = [x_t, h_{t-1}]·W + b
-    /// for every row of `state.inputs`, then the cell; writes `state`'s gates, cells, tanhCells, outputs.
-    /// - Parameter previousCells: c_{t-1} [rows, hidden].
-    public func step(_ state: Cache, previousCells: Matrix, parameters: ParameterStore) {
-        precondition(previousCells.rows == state.gates.rows && previousCells.columns == hidden, "previous cells shape")
-        projectInputs(state, precomputed: inputSize + hidden, parameters: parameters)
-        nmt_lstm_cell_forward(Int32(state.gates.rows), Int32(hidden), state.gates.base, Int32(state.gates.stride),
-                              previousCells.base, Int32(previousCells.stride), Int32(previousCells.rows),
-                              state.cells.base, Int32(state.cells.stride), state.tanhCells.base, Int32(state.tanhCells.stride),
-                              state.outputs.base, Int32(state.outputs.stride))
-    }
-
-    /// Backward of step t (steps run from last to first).
+    /// Backward of step t of a packed sweep (steps run from last to first).
     /// - Parameters:
     ///   - dOutputs: dL/dh [rows, hidden] packed; block t must be complete on entry (from above and
     ///     from step t + 1); dL/dh_{t-1} is added into block t − 1 (or `dInitialHidden` at t = 0).
@@ -112,17 +141,9 @@ public struct LSTMLayer: Sendable {
         guard rows > 0 else { return }
         let offset = packing.offsets[t]
         let previous: Matrix? = t == 0 ? initialCells : packing.block(t - 1, of: cache.cells)
-        let carried = min(rows, previous?.rows ?? 0)
-        nmt_lstm_cell_backward(Int32(rows), Int32(hidden), cache.gates.row(offset), Int32(cache.gates.stride),
-                               previous?.base, Int32(previous?.stride ?? 0), Int32(carried),
-                               cache.tanhCells.row(offset), Int32(cache.tanhCells.stride),
-                               dOutputs.row(offset), Int32(dOutputs.stride), dCells.base, Int32(dCells.stride))
-        guard carried > 0 else { return }
-        let destination = t == 0 ? dInitialHidden : dOutputs.rows(packing.offsets[t - 1]..<(packing.offsets[t - 1] + carried))
-        guard let destination else { return }
-        let input = inputSize
-        GEMM.multiply(cache.gates.rows(offset..<(offset + carried)), parameters.value(weight).rows(input..<(input + hidden)),
-                      transposeB: true, into: destination.rows(0..<carried), beta: 1)
+        let dPrevious = t == 0 ? dInitialHidden : dOutputs.rows(packing.offsets[t - 1]..<packing.offsets[t])
+        backward(cache.rows(offset..<(offset + rows)), previousCells: previous, dOutputs: dOutputs.rows(offset..<(offset + rows)),
+                 dCells: dCells, dPreviousHidden: dPrevious, parameters: parameters)
     }
 
     /// into (+)= dz · W[columns]ᵀ: the gradient of the inputs in `columns` (beta 1 accumulates).

@@ -33,9 +33,9 @@ public struct LuongAttention: Sendable {
         combine = layout.add("attention.W_c", rows: 2 * hidden, columns: hidden)
     }
 
-    /// Per batch: the source states, their keys, and per decoder step the values `backward` needs.
-    /// Source states are batch-major in the decoder's order: block d (rows d·S ..< (d + 1)·S) belongs
-    /// to the query of rank d, so a step's query rows 0..<m use blocks 0..<m.
+    /// Per batch: the source states, their keys, and per decoder row the values `backward` needs.
+    /// Source states are one block of S rows per sentence (rows b·S ..< (b + 1)·S); which block a
+    /// query row attends to is its `DecoderRows` sentence.
     public struct Cache {
         public var sourceLength: Int
         public var sourceStates: Matrix          // h̄ [batch·S, hidden], zero where masked
@@ -64,9 +64,11 @@ public struct LuongAttention: Sendable {
                      attentionalStates: workspace.uninitialized(rows: rows, columns: hidden))
     }
 
-    /// One decoder step for packed rows `rows` (ranks 0..<rows.count): writes a_t, [c_t; h_t], h̃_t.
-    /// - Parameter query: h_t [rows.count, hidden].
-    public func forward(rows: Range<Int>, query: Matrix, cache: Cache, parameters: ParameterStore) {
+    /// One decoder step for rows `rows` of the cache: writes a_t, [c_t; h_t], h̃_t.
+    /// - Parameters: query: h_t [rows.count, hidden]; sentences: the source block of each row
+    ///   (default: row i of the step attends to block i, training's packed order).
+    public func forward(rows: Range<Int>, query: Matrix, cache: Cache, sentences: DecoderRows = .inOrder,
+                        parameters: ParameterStore) {
         let count = rows.count
         guard count > 0 else { return }
         let combined = cache.contextAndState.rows(rows)
@@ -77,11 +79,13 @@ public struct LuongAttention: Sendable {
             GEMM.multiply(query, parameters.value(weight).rows(0..<hidden), into: scoringQuery)
         }
         let alignments = cache.alignments.rows(rows)
-        cache.start.withUnsafeBufferPointer { start in
-            nmt_attention_forward(Int32(count), Int32(cache.sourceLength), Int32(hidden), score == .concat ? 1 : 0,
-                                  scoringQuery.base, Int32(scoringQuery.stride), cache.keys.base, cache.sourceStates.base,
-                                  start.baseAddress!, vector.map { parameters.value($0).base },
-                                  alignments.base, Int32(alignments.stride), combined.base, Int32(combined.stride))
+        sentences.withSentences(count) { sentences in
+            cache.start.withUnsafeBufferPointer { start in
+                nmt_attention_forward(Int32(count), Int32(cache.sourceLength), Int32(hidden), score == .concat ? 1 : 0,
+                                      scoringQuery.base, Int32(scoringQuery.stride), cache.keys.base, cache.sourceStates.base,
+                                      sentences, start.baseAddress!, vector.map { parameters.value($0).base },
+                                      alignments.base, Int32(alignments.stride), combined.base, Int32(combined.stride))
+            }
         }
         let attentional = cache.attentionalStates.rows(rows)
         GEMM.multiply(combined, parameters.value(combine), into: attentional)
@@ -113,7 +117,7 @@ public struct LuongAttention: Sendable {
     /// in `gradients` (finished by `finishBackward`).
     /// - Parameters: dAttentionalState [rows.count, hidden] (complete); query h_t and dQuery [rows.count, hidden].
     public func backward(rows: Range<Int>, query: Matrix, dAttentionalState: Matrix, dQuery: Matrix, cache: Cache,
-                         gradients: Gradients, parameters: ParameterStore) {
+                         sentences: DecoderRows = .inOrder, gradients: Gradients, parameters: ParameterStore) {
         let count = rows.count
         guard count > 0 else { return }
         let dPre = gradients.dPreactivations.rows(rows), attentional = cache.attentionalStates.rows(rows)
@@ -126,14 +130,16 @@ public struct LuongAttention: Sendable {
         let scoringQuery = score == .concat ? cache.projectedQueries.rows(rows) : query
         let dScoringQuery = score == .concat ? gradients.dProjectedQueries.rows(rows) : dQuery
         let alignments = cache.alignments.rows(rows)
-        cache.start.withUnsafeBufferPointer { start in
-            nmt_attention_backward(Int32(count), Int32(cache.sourceLength), Int32(hidden), score == .concat ? 1 : 0,
-                                   scoringQuery.base, Int32(scoringQuery.stride), cache.keys.base, cache.sourceStates.base,
-                                   start.baseAddress!, vector.map { parameters.value($0).base },
-                                   alignments.base, Int32(alignments.stride), dContext.base, Int32(dContext.stride),
-                                   dScoringQuery.base, Int32(dScoringQuery.stride), gradients.dKeys.base,
-                                   gradients.dSourceStates.base, vector.map { parameters.gradient($0).base },
-                                   gradients.scratch.base)
+        sentences.withSentences(count) { sentences in
+            cache.start.withUnsafeBufferPointer { start in
+                nmt_attention_backward(Int32(count), Int32(cache.sourceLength), Int32(hidden), score == .concat ? 1 : 0,
+                                       scoringQuery.base, Int32(scoringQuery.stride), cache.keys.base, cache.sourceStates.base,
+                                       sentences, start.baseAddress!, vector.map { parameters.value($0).base },
+                                       alignments.base, Int32(alignments.stride), dContext.base, Int32(dContext.stride),
+                                       dScoringQuery.base, Int32(dScoringQuery.stride), gradients.dKeys.base,
+                                       gradients.dSourceStates.base, vector.map { parameters.gradient($0).base },
+                                       gradients.scratch.base)
+            }
         }
         if score == .concat, let weight {
             GEMM.multiply(dScoringQuery, parameters.value(weight).rows(0..<hidden), transposeB: true, into: dQuery, beta: 1)

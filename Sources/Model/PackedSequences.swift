@@ -92,4 +92,27 @@ public struct PackedSequences: Sendable {
         }
         return packed
     }
+
+    /// Copies packed rows [rowCount, ·] into a batch-major matrix [B·steps, ·]: packed row
+    /// offsets[t] + r becomes row order[r]·steps + t (padding rows are left as they are).
+    public func unpack(_ packed: Matrix, into batchMajor: Matrix) {
+        precondition(packed.rows == rowCount && batchMajor.rows == batchSize * steps && packed.columns == batchMajor.columns,
+                     "unpack: [\(packed.rows), \(packed.columns)] into [\(batchMajor.rows), \(batchMajor.columns)]")
+        for t in 0..<steps {
+            for r in 0..<counts[t] {
+                batchMajor.row(order[r] * steps + t).update(from: packed.row(offsets[t] + r), count: packed.columns)
+            }
+        }
+    }
+
+    /// The reverse of `unpack`: the live rows of a batch-major matrix into packed order.
+    public func pack(_ batchMajor: Matrix, into packed: Matrix) {
+        precondition(packed.rows == rowCount && batchMajor.rows == batchSize * steps && packed.columns == batchMajor.columns,
+                     "pack: [\(batchMajor.rows), \(batchMajor.columns)] into [\(packed.rows), \(packed.columns)]")
+        for t in 0..<steps {
+            for r in 0..<counts[t] {
+                packed.row(offsets[t] + r).update(from: batchMajor.row(order[r] * steps + t), count: packed.columns)
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Data
 import IO
 import Tensor
 
@@ -5,17 +6,16 @@ extension Seq2Seq {
     /// The model at inference time, one decoder step at a time over N rows (sentences × beam):
     /// what greedy and beam search drive.
     ///
-    /// `start` encodes a batch of sources once: the top layer's states h̄_s, the attention keys
-    /// (W_a·h̄_s, computed once per batch, never per step) and the decoder's initial states, one
-    /// row per sentence. `step` runs the decoder on every row (Luong et al. 2015 with input
-    /// feeding): [E(y_{t-1}), h̃_{t-1}, h_{t-1}]·W + b in one GEMM per layer, the cell, attention
-    /// over the row's own sentence (rows of a sentence share its source states; nothing is
-    /// copied per beam), h̃_t = tanh([c_t; h_t]·W_c), and the logits h̃_t·output.weightᵀ in one
-    /// GEMM. `select` then gathers the rows the search keeps (a beam's parents, or the sentences
-    /// still going) as the next step's rows, so finished sentences leave the GEMMs.
+    /// `start` runs the `Encoder` over a batch of sources once and prepares attention's keys
+    /// (never per step); each sentence gets one row, started from the encoder's final states.
+    /// `step` runs the `AttentionalDecoder`'s step on every row (the same step training unrolls;
+    /// rows of a sentence share its source states, nothing is copied per beam), then the logits
+    /// h̃_t·output.weightᵀ in one GEMM. `select` then carries the rows the search keeps (a
+    /// beam's parents, or the sentences still going) into the next step, so finished sentences
+    /// leave the GEMMs.
     ///
-    /// Every buffer is allocated once for `maximumRows` rows (the source side per batch, in a
-    /// workspace that keeps its blocks): a step allocates nothing. Dropout is off.
+    /// The step's storage is allocated once for `maximumRows` rows, the source side per batch in a
+    /// workspace that keeps its blocks: a step allocates nothing. Dropout is off.
     public final class Inference {
         public let model: Seq2Seq
         public let parameters: ParameterStore
@@ -34,29 +34,17 @@ extension Seq2Seq {
         public private(set) var rowCount = 0
         /// The sentence of each row [rowCount].
         public private(set) var rowSentence: [Int32]
+        private var nextRowSentence: [Int32]
 
         let encoderWorkspace = Workspace(blockSize: 1 << 20)
-        var sourceStates: Matrix          // h̄ [B·S, H], zero at padding, block b for sentence b
-        var keys: Matrix                  // dot: h̄; general: h̄·W_a; concat: h̄·W_a[H..<2H] [B·S, H]
-        var start: [Int32] = []           // first unpadded source position of each sentence [B]
-
-        let storage: FloatBuffer
-        let inputs: [Matrix]              // layer l: [x_t, h_{t-1}] [N, input_l + H]
-        let gates: [Matrix]               // [N, 4H]
-        let previousCells: [Matrix]       // c_{t-1} [N, H]
-        let cells: [Matrix]               // c_t [N, H]
-        let outputs: [Matrix]             // h_t [N, H]
-        let tanhCells: Matrix             // tanh(c_t) (unused at inference, the kernel writes it) [N, H]
-        let contextAndState: Matrix       // [c_t; h_t] [N, 2H]
-        let projectedQueries: Matrix      // concat: h_t·W_a[0..<H] [N, H]
-        let attentional: Matrix           // h̃_t [N, H]
-        let logitStorage: Matrix          // [N, Vt]
-        var alignmentStorage: FloatBuffer // a_t [N, S]
-        var nextRowSentence: [Int32]
+        /// The step's storage for `maximumRows` rows; its attention part is remade per batch.
+        private var decoding: AttentionalDecoder.Cache
+        private let storage: FloatBuffer
+        private let logitStorage: Matrix          // [N, Vt]
         /// E(y)·W_0[0..<E] + b_0 for every target word y [Vt, 4H]: the part of decoder layer 0's
         /// product that depends on the previous word alone, looked up instead of multiplied at
-        /// every step. Made once where it takes at most `embeddingGateLimit` floats (config S and
-        /// the shipped recipe: a third of layer 0's product; config M's would take 262 MB: nil).
+        /// every step. Made where it takes at most `embeddingGateLimit` floats (config M's would
+        /// take 262 MB: nil).
         let embeddingGates: FloatBuffer?
         public static let embeddingGateLimit = 1 << 24
 
@@ -70,10 +58,13 @@ extension Seq2Seq {
             precondition(maximumRows > 0, "inference needs at least one row")
             let configuration = model.configuration
             let H = configuration.hidden, V = configuration.targetVocabularySize, N = maximumRows
+            let decoder = model.decoder
             self.model = model
             self.parameters = parameters
             self.maximumRows = maximumRows
-            let widths = model.decoder.map { [$0.inputSize + H, 4 * H, H, H, H] }.flatMap { $0 } + [H, 2 * H, H, H, V]
+            // Per layer [x, h], z, c_{t-1}, c, h; one tanh c for all layers (decoding never reads
+            // it); [c; h], concat's queries, h̃; the logits.
+            let widths = decoder.layers.map { [$0.inputSize + H, 4 * H, H, H, H] }.flatMap { $0 } + [H, 2 * H, H, H, V]
             let sizes = widths.map { (N * $0 + 15) & ~15 }
             storage = FloatBuffer(count: sizes.reduce(0, +))
             var offset = 0
@@ -82,27 +73,26 @@ extension Seq2Seq {
                 views.append(Matrix(storage.pointer + offset, rows: N, columns: width))
                 offset += size
             }
-            let L = model.decoder.count
-            inputs = (0..<L).map { views[5 * $0] }
-            gates = (0..<L).map { views[5 * $0 + 1] }
-            previousCells = (0..<L).map { views[5 * $0 + 2] }
-            cells = (0..<L).map { views[5 * $0 + 3] }
-            outputs = (0..<L).map { views[5 * $0 + 4] }
-            tanhCells = views[5 * L]
-            contextAndState = views[5 * L + 1]
-            projectedQueries = views[5 * L + 2]
-            attentional = views[5 * L + 3]
+            let L = decoder.layers.count
+            let tanhCells = views[5 * L]
+            let layers = (0..<L).map {
+                LSTMLayer.Cache(inputs: views[5 * $0], gates: views[5 * $0 + 1], cells: views[5 * $0 + 3], tanhCells: tanhCells,
+                                outputs: views[5 * $0 + 4])
+            }
+            let attention = LuongAttention.Cache(sourceLength: 0, sourceStates: Matrix(storage.pointer, rows: 0, columns: H),
+                                                 keys: Matrix(storage.pointer, rows: 0, columns: H), start: [],
+                                                 projectedQueries: views[5 * L + 2], alignments: Matrix(storage.pointer, rows: 0, columns: 0),
+                                                 contextAndState: views[5 * L + 1], attentionalStates: views[5 * L + 3])
+            decoding = AttentionalDecoder.Cache(layers: layers, previousCells: (0..<L).map { views[5 * $0 + 2] }, masks: Array(repeating: nil, count: L),
+                                                attention: attention, rows: 0..<0, previousRows: 0..<0)
             logitStorage = views[5 * L + 4]
-            alignmentStorage = FloatBuffer(count: N * 64)
-            sourceStates = Matrix(storage.pointer, rows: 0, columns: H)
-            keys = sourceStates
             rowSentence = [Int32](repeating: 0, count: N)
             nextRowSentence = rowSentence
-            let E = configuration.embedding, first = model.decoder[0]
+            let E = configuration.embedding, first = decoder.layers[0]
             if V * 4 * H <= embeddingGateLimit {
                 let buffer = FloatBuffer(count: V * 4 * H), table = Matrix(buffer.pointer, rows: V, columns: 4 * H)
                 nmt_broadcast_row(Int32(V), Int32(4 * H), parameters.value(first.bias).base, table.base, Int32(table.stride))
-                GEMM.multiply(parameters.value(model.targetEmbedding.table), parameters.value(first.weight).rows(0..<E),
+                GEMM.multiply(parameters.value(decoder.embedding.table), parameters.value(first.weight).rows(0..<E),
                               into: table, beta: 1)
                 embeddingGates = buffer
             } else {
@@ -129,46 +119,30 @@ extension Seq2Seq {
             sourceLengths = sources.map(\.count)
             self.reverseSource = reverseSource
 
-            // 1. The encoder over the sources, left-padded, packed as in training.
-            var padded = [Int32](repeating: 0, count: B * S)
+            // 1. The encoder, sentence b's results in block b; attention's keys once per batch.
+            var padded = [Int32](repeating: Batch.pad, count: B * S)
             for (b, source) in sources.enumerated() {
-                let n = source.count
-                for j in 0..<n { padded[b * S + S - n + j] = reverseSource ? source[n - 1 - j] : source[j] }
-            }
-            let packing = PackedSequences(lengths: sourceLengths, steps: S, padding: .left)
-            var cache = model.encoder.makeCache(rows: packing.rowCount, workspace: encoderWorkspace)
-            packing.pack(padded).withUnsafeBufferPointer {
-                model.sourceEmbedding.forward(ids: $0, into: cache.layers[0].inputs.columns(0..<E), parameters: parameters)
+                Batch.placeSource(source, reverse: reverseSource, into: &padded, row: b, length: S)
             }
             var random = SplitMix64(seed: 0)
-            model.encoder.forward(packing: packing, cache: &cache, dropout: 0, random: &random, parameters: parameters,
-                                  workspace: encoderWorkspace)
+            let encoded = model.encoder.forward(source: padded, sentences: B, sourceLength: S, order: Array(0..<B), dropout: 0,
+                                                random: &random, parameters: parameters, workspace: encoderWorkspace)
+            let prepared = model.decoder.attention.prepare(sourceStates: encoded.sourceStates, sourceLength: S,
+                                                           start: encoded.start, rows: 0, parameters: parameters,
+                                                           workspace: encoderWorkspace)
+            decoding.attention.sourceLength = S
+            decoding.attention.sourceStates = prepared.sourceStates
+            decoding.attention.keys = prepared.keys
+            decoding.attention.start = prepared.start
+            decoding.attention.alignments = encoderWorkspace.uninitialized(rows: maximumRows, columns: S)
 
-            // 2. h̄ batch-major, and the keys once for the whole batch.
-            sourceStates = encoderWorkspace.matrix(rows: B * S, columns: H)
-            start = sourceLengths.map { Int32(S - $0) }
-            for b in 0..<B {
-                for s in (S - sourceLengths[b])..<S {
-                    sourceStates.row(b * S + s).update(from: cache.outputs.row(packing.row(batch: b, step: s)!), count: H)
-                }
+            // 2. Initial decoder states: h_{-1}, c_{-1} of layer l are encoder layer l's last ones.
+            decoding = decoding.at(0..<B, previous: 0..<B)
+            for (l, layer) in model.decoder.layers.enumerated() {
+                decoding.layer(l).inputs.columns(layer.inputSize..<(layer.inputSize + H)).copy(from: encoded.finalHidden[l])
+                decoding.previous(l)!.copy(from: encoded.finalCells[l])
             }
-            keys = sourceStates
-            if let weight = model.attention.weight {
-                keys = encoderWorkspace.uninitialized(rows: B * S, columns: H)
-                GEMM.multiply(sourceStates, parameters.value(weight).rows((weight.rows - H)..<weight.rows), into: keys)
-            }
-            if alignmentStorage.count < maximumRows * S { alignmentStorage = FloatBuffer(count: maximumRows * S) }
-
-            // 3. Initial decoder states: h_{-1}, c_{-1} of layer l are encoder layer l's last ones.
-            for (l, layer) in model.decoder.enumerated() {
-                let hidden = inputs[l].columns(layer.inputSize..<(layer.inputSize + H))
-                for b in 0..<B {
-                    let row = packing.row(batch: b, step: S - 1)!
-                    hidden.row(b).update(from: cache.layers[l].outputs.row(row), count: H)
-                    previousCells[l].row(b).update(from: cache.layers[l].cells.row(row), count: H)
-                }
-            }
-            if configuration.inputFeeding { inputs[0].rows(0..<B).columns(E..<(E + H)).fill(0) }
+            if configuration.inputFeeding { decoding.layer(0).inputs.columns(E..<(E + H)).fill(0) }
             for b in 0..<B { rowSentence[b] = Int32(b) }
             rowCount = B
         }
@@ -179,69 +153,26 @@ extension Seq2Seq {
         ///   [N, 2H]·[2H, H] and the logits [N, H]·[H, Vt].
         public func step(ids: UnsafeBufferPointer<Int32>) {
             let configuration = model.configuration
-            let E = configuration.embedding, H = configuration.hidden, N = rowCount, S = sourceLength
+            let E = configuration.embedding, H = configuration.hidden, N = rowCount
             precondition(ids.count == N, "\(ids.count) ids for \(N) rows")
             guard N > 0 else { return }
+            let decoder = model.decoder, step = decoding
 
-            // 1. Input feeding: x = [E(y_{t-1}), h̃_{t-1}] (h̃ already in place, from `select`).
-            if embeddingGates == nil {
-                model.targetEmbedding.forward(ids: ids, into: inputs[0].rows(0..<N).columns(0..<E), parameters: parameters)
-            }
-
-            // 2. The LSTM stack: z = [x, h_{t-1}]·W + b in one GEMM, then the cell.
-            for (l, layer) in model.decoder.enumerated() {
-                let z = gates[l].rows(0..<N)
-                let weight = parameters.value(layer.weight)
-                if l == 0, let embeddingGates {
-                    // z = table[y] + [h̃_{t-1}, h_{t-1}]·W_0[E...]
-                    let V = configuration.targetVocabularySize
-                    for r in 0..<N {
-                        let id = Int(ids[r])
-                        precondition(id >= 0 && id < V, "token id \(id) outside the vocabulary of \(V)")
-                        z.row(r).update(from: embeddingGates.pointer + id * 4 * H, count: 4 * H)
-                    }
-                    GEMM.multiply(inputs[0].rows(0..<N).columns(E..<(layer.inputSize + H)), weight.rows(E..<weight.rows),
-                                  into: z, beta: 1)
-                } else {
-                    nmt_broadcast_row(Int32(N), Int32(4 * H), parameters.value(layer.bias).base, z.base, Int32(z.stride))
-                    GEMM.multiply(inputs[l].rows(0..<N), weight, into: z, beta: 1)
-                }
-                nmt_lstm_cell_forward(Int32(N), Int32(H), z.base, Int32(z.stride),
-                                      previousCells[l].base, Int32(previousCells[l].stride), Int32(N),
-                                      cells[l].base, Int32(cells[l].stride), tanhCells.base, Int32(tanhCells.stride),
-                                      outputs[l].base, Int32(outputs[l].stride))
-                if l + 1 < model.decoder.count {
-                    inputs[l + 1].rows(0..<N).columns(0..<H).copy(from: outputs[l].rows(0..<N))
-                }
-            }
-
-            // 3. Attention of each row over its sentence's source states (eq. 7, 8), then eq. 5.
-            let query = outputs[model.decoder.count - 1].rows(0..<N)
-            let combined = contextAndState.rows(0..<N)
-            combined.columns(H..<(2 * H)).copy(from: query)
-            var scoringQuery = query
-            let attention = model.attention
-            if attention.score == .concat, let weight = attention.weight {
-                scoringQuery = projectedQueries.rows(0..<N)
-                GEMM.multiply(query, parameters.value(weight).rows(0..<H), into: scoringQuery)
-            }
-            let vector = attention.vector.map { UnsafePointer(parameters.value($0).base) }
-            let alignments = self.alignments
-            start.withUnsafeBufferPointer { start in
+            // y_{t-1}: its share of layer 0's product from the table, or its embedding as input.
+            if let embeddingGates {
+                let V = configuration.targetVocabularySize, z = step.layer(0).gates
                 for r in 0..<N {
-                    let b = Int(rowSentence[r])
-                    nmt_attention_forward(1, Int32(S), Int32(H), attention.score == .concat ? 1 : 0,
-                                          scoringQuery.row(r), Int32(scoringQuery.stride),
-                                          keys.row(b * S), sourceStates.row(b * S), start.baseAddress! + b, vector,
-                                          alignments.row(r), Int32(alignments.stride), combined.row(r), Int32(combined.stride))
+                    let id = Int(ids[r])
+                    precondition(id >= 0 && id < V, "token id \(id) outside the vocabulary of \(V)")
+                    z.row(r).update(from: embeddingGates.pointer + id * 4 * H, count: 4 * H)
                 }
+            } else {
+                decoder.embedding.forward(ids: ids, into: step.layer(0).inputs.columns(0..<E), parameters: parameters)
             }
-            let attentionalStates = attentional.rows(0..<N)
-            GEMM.multiply(combined, parameters.value(attention.combine), into: attentionalStates)
-            nmt_tanh(Int32(N), Int32(H), attentionalStates.base, Int32(attentionalStates.stride))
+            decoder.forward(step, sentences: .listed(rowSentence), embeddingPreloaded: embeddingGates != nil, parameters: parameters)
 
-            // 4. The logits h̃·Wᵀ (the output bias is left to the reader's pass over them).
-            GEMM.multiply(attentionalStates, parameters.value(model.outputWeight), transposeB: true, into: logits)
+            // The logits h̃·Wᵀ (the output bias is left to the reader's pass over them).
+            GEMM.multiply(step.attentionalStates, parameters.value(model.outputWeight), transposeB: true, into: logits)
         }
 
         /// h̃_t·output.weightᵀ of the last step [rowCount, Vt], WITHOUT the output bias: add
@@ -252,12 +183,10 @@ extension Seq2Seq {
         public var outputBias: Matrix { parameters.value(model.outputBias) }
 
         /// a_t of the last step [rowCount, S] over source positions (see `sourceIndex`).
-        public var alignments: Matrix {
-            Matrix(alignmentStorage.pointer, rows: rowCount, columns: sourceLength)
-        }
+        public var alignments: Matrix { decoding.alignments }
 
         /// h̃_t of the last step [rowCount, H].
-        public var attentionalStates: Matrix { attentional.rows(0..<rowCount) }
+        public var attentionalStates: Matrix { decoding.attentionalStates }
 
         /// The index in the source as given to `start` (reading order) of source position `s` of
         /// `sentence`, or nil for a padding position.
@@ -272,20 +201,12 @@ extension Seq2Seq {
         /// - Parameter origins: a row of the last step for each new row (at most `maximumRows`).
         /// - Complexity: O(new rows · L · H) copies.
         public func select(origins: UnsafeBufferPointer<Int32>) {
-            let configuration = model.configuration
-            let E = configuration.embedding, H = configuration.hidden
             precondition(origins.count <= maximumRows, "\(origins.count) rows for \(maximumRows)")
-            for (r, origin) in origins.enumerated() {
-                let o = Int(origin)
-                precondition(o >= 0 && o < rowCount, "row \(o) of \(rowCount)")
-                for (l, layer) in model.decoder.enumerated() {
-                    (inputs[l].row(r) + layer.inputSize).update(from: outputs[l].row(o), count: H)
-                    previousCells[l].row(r).update(from: cells[l].row(o), count: H)
-                }
-                if configuration.inputFeeding { (inputs[0].row(r) + E).update(from: attentional.row(o), count: H) }
-                nextRowSentence[r] = rowSentence[o]
-            }
+            let next = decoding.at(0..<origins.count, previous: 0..<origins.count)
+            model.decoder.carry(from: decoding, to: next, origins: origins)
+            for (r, origin) in origins.enumerated() { nextRowSentence[r] = rowSentence[Int(origin)] }
             swap(&rowSentence, &nextRowSentence)
+            decoding = next
             rowCount = origins.count
         }
     }

@@ -3,7 +3,8 @@ import Tensor
 @testable import Model
 
 @Suite struct LSTMStepTests {
-    /// The decoding step (one call per time step, plain matrices) gives the packed run's outputs.
+    /// `forward` on plain matrices, one call per time step (as decoding calls it, nothing preloaded),
+    /// gives the packed run's outputs.
     @Test func stepwiseDecodingMatchesThePackedRun() {
         let input = 5, H = 4
         var layout = ParameterLayout()
@@ -28,7 +29,7 @@ import Tensor
             let state = layer.makeCache(rows: rows, workspace: workspace)
             state.inputs.columns(0..<input).copy(from: packing.block(t, of: packed.inputs).columns(0..<input))
             state.inputs.columns(input..<(input + H)).copy(from: hidden.rows(0..<rows))
-            layer.step(state, previousCells: cells.rows(0..<rows), parameters: store)
+            layer.forward(state, previousCells: cells.rows(0..<rows), preloaded: nil, parameters: store)
             #expect(state.outputs.array == packing.block(t, of: packed.outputs).array)
             #expect(state.cells.array == packing.block(t, of: packed.cells).array)
             (hidden, cells) = (state.outputs, state.cells)

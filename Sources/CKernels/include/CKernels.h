@@ -29,20 +29,22 @@ void nmt_lstm_cell_backward(int rows, int hidden, float *gates, int ldg,
 /// Luong attention for `rows` queries, each over its own sourceLength positions.
 /// mode 0 (dot, general): score_s = q·k_s; mode 1 (concat): score_s = Σ_j v_j tanh(q_j + k_{s,j}),
 /// where q is already h_t·W_a[0:H] and k_s = h̄_s·W_a[H:2H].
-/// keys, memory: [rows·sourceLength, H] contiguous (row d·S + s). start[d]: the first unmasked
-/// position of row d (positions before it get probability exactly 0; start = S: all masked, the
-/// context is 0). Writes alignment a [rows, S] (lda) and context c = Σ_s a_s h̄_s [rows, H] (ldc).
+/// keys, memory: one block of sourceLength rows per sentence, [sentences·S, H] contiguous (row b·S + s).
+/// sentence[d]: the block query row d attends to (NULL: block d; decoding maps each beam's rows to
+/// its sentence, nothing copied). start[b]: the first unmasked position of block b (positions before
+/// it get probability exactly 0; start = S: all masked, the context is 0). Writes alignment
+/// a [rows, S] (lda) and context c = Σ_s a_s h̄_s [rows, H] (ldc).
 void nmt_attention_forward(int rows, int sourceLength, int hidden, int mode,
                            const float *query, int ldq, const float *keys, const float *memory,
-                           const int32_t *start, const float *v,
+                           const int32_t *sentence, const int32_t *start, const float *v,
                            float *alignment, int lda, float *context, int ldc);
 
 /// Backward of `nmt_attention_forward` given dContext [rows, H]. Adds into dQuery [rows, H],
-/// dKeys and dMemory ([rows·S, H]; they may be the same buffer, as for `dot`) and dV [H] (mode 1).
-/// scratch: sourceLength floats.
+/// dKeys and dMemory (laid out like keys; they may be the same buffer, as for `dot`) and dV [H]
+/// (mode 1). scratch: sourceLength floats.
 void nmt_attention_backward(int rows, int sourceLength, int hidden, int mode,
                             const float *query, int ldq, const float *keys, const float *memory,
-                            const int32_t *start, const float *v,
+                            const int32_t *sentence, const int32_t *start, const float *v,
                             const float *alignment, int lda, const float *dContext, int lddc,
                             float *dQuery, int lddq, float *dKeys, float *dMemory, float *dV,
                             float *scratch);
