@@ -6,7 +6,7 @@ import Tensor
 /// every sentence advanced by one model step (one GEMM per layer and one for the logits over all
 /// rows).
 ///
-/// At each step, a sentence's candidates are its open hypotheses extended by every token (full
+/// At each step, a sentence's expansions are its open hypotheses extended by every token (full
 /// softmax; `<pad>` and `<go>` excluded), ranked by log-probability (all open hypotheses have
 /// the same length, so this is also the order of their length-penalized scores). Walking down
 /// the ranking, as fairseq does: an `<eos>` among the best K finishes its hypothesis, which is set
@@ -19,8 +19,12 @@ import Tensor
 /// - it reached T + 1 steps.
 /// The best `nBest` finished hypotheses are returned, best first.
 ///
-/// Only the best K + 1 tokens of each row can be among a sentence's choices (at most one of them
-/// is `<eos>`), so the logits are read once by `NextTokens` and never sorted.
+/// Only the best K + 1 tokens of each row can be among a sentence's expansions (at most one of
+/// them is `<eos>`), so the logits are read once by `NextTokens` and never sorted.
+///
+/// A step (`decode`) is: the model's step on every open row, then per sentence still going
+/// either `finishAll` (its last step) or `expand` → `rank` → `choose` → `isDone`, then the kept
+/// rows go on (`HypothesisTable.advance`, `Seq2Seq.Inference.select`).
 public final class BeamSearch {
     public let inference: Seq2Seq.Inference
     /// K.
@@ -28,9 +32,13 @@ public final class BeamSearch {
     /// The most sentences of one batch.
     public let batchSize: Int
     private let next: NextTokens
+    private var table: HypothesisTable
+    /// One sentence's expansions of the step, ranked in place.
+    private var expansions: [Expansion]
+    private var sentences: [SentenceBeam] = []
 
-    /// A candidate: an open hypothesis (its row) extended by a token.
-    private struct Candidate {
+    /// An open hypothesis (its row) extended by a token.
+    private struct Expansion {
         var logProbability: Double
         var logit: Float
         var row: Int32
@@ -38,7 +46,7 @@ public final class BeamSearch {
 
         /// The ranking: log-probability, then the row, the logit and the token id, so that ties
         /// are broken the same way every time (and, with one row, as greedy's argmax breaks them).
-        @inline(__always) static func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
+        @inline(__always) static func precedes(_ a: Expansion, _ b: Expansion) -> Bool {
             if a.logProbability != b.logProbability { return a.logProbability > b.logProbability }
             if a.row != b.row { return a.row < b.row }
             return a.logit != b.logit ? a.logit > b.logit : a.token < b.token
@@ -49,22 +57,17 @@ public final class BeamSearch {
     private struct Finished {
         var score: Double
         var logProbability: Double
-        var entry: Int32               // the history entry of its `<eos>`
+        var entry: Int32               // the table entry of its `<eos>`
     }
 
-    // Per step (sized once).
-    private var candidates: [Candidate]
-    private var origins: [Int32]
-    private var ids: [Int32], nextIds: [Int32]
-    private var rowLogProbability: [Double], nextLogProbability: [Double]
-    private var rowEntry: [Int32], nextEntry: [Int32]
-
-    // The tokens chosen so far, as a tree of back-pointers (one entry per token chosen).
-    private var entryToken: [Int32] = []
-    private var entryParent: [Int32] = []
-    private var entryAttended: [Int32] = []
-    private var entryAlignment: [Int32] = []
-    private var alignmentHistory: [Float] = []
+    /// One sentence of the batch: its open rows (`rows`, contiguous), what finished, and T.
+    private struct SentenceBeam {
+        var rows: Range<Int>
+        var maximumTokens: Int
+        var finished: [Finished] = []
+        var bestFinished = -Double.infinity
+        var done = false
+    }
 
     /// - Parameters: batchSize: the most sentences decoded together; beam: K.
     public init(model: Seq2Seq, parameters: ParameterStore, batchSize: Int = 64, beam: Int) {
@@ -77,21 +80,15 @@ public final class BeamSearch {
         self.batchSize = batchSize
         let k = min(beam + 1, outputs)
         next = NextTokens(rows: N, k: k)
-        candidates = [Candidate](repeating: Candidate(logProbability: 0, logit: 0, row: 0, token: 0), count: beam * k)
-        origins = [Int32](repeating: 0, count: N)
-        ids = origins
-        nextIds = origins
-        rowLogProbability = [Double](repeating: 0, count: N)
-        nextLogProbability = rowLogProbability
-        rowEntry = origins
-        nextEntry = origins
+        table = HypothesisTable(rows: N)
+        expansions = [Expansion](repeating: Expansion(logProbability: 0, logit: 0, row: 0, token: 0), count: beam * k)
     }
 
     /// The `nBest` best hypotheses of each source, decoded `batchSize` sentences at a time in the
     /// given order (sort sources by length first for speed; results do not depend on the batching).
     /// An empty source gets one empty hypothesis.
     /// - Complexity: per step, the model's step over ≤ K rows per sentence still going, and
-    ///   O(K² log K) per sentence to rank its candidates.
+    ///   O(K² log K) per sentence to rank its expansions.
     public func translate(_ sources: [[Int32]], options: SearchOptions) -> [[Hypothesis]] {
         precondition(options.beam == beam, "options for beam \(options.beam) given to a beam of \(beam)")
         return decodeInBatches(sources, batchSize: batchSize, empty: [.empty]) { decode($0, options: options) }
@@ -99,140 +96,127 @@ public final class BeamSearch {
 
     /// One batch of non-empty sources.
     private func decode(_ sources: [[Int32]], options: SearchOptions) -> [[Hypothesis]] {
-        let B = sources.count, K = beam, k = next.k
-        let penalty = options.lengthPenalty
         inference.start(sources: sources, reverseSource: options.reverseSource)
-        let maximumTokens = sources.map { options.maximumTokens(sourceLength: $0.count) }
-        var finished = [[Finished]](repeating: [], count: B)
-        for b in 0..<B { finished[b].reserveCapacity(2 * K) }
-        var bestFinished = [Double](repeating: -.infinity, count: B)
-        var rowStart = Array(0..<B), rowCount = [Int](repeating: 1, count: B)
-        var done = [Bool](repeating: false, count: B)
-        let steps = (maximumTokens.max() ?? 0) + 1
-        entryToken.removeAll(keepingCapacity: true)
-        entryParent.removeAll(keepingCapacity: true)
-        entryAttended.removeAll(keepingCapacity: true)
-        entryAlignment.removeAll(keepingCapacity: true)
-        alignmentHistory.removeAll(keepingCapacity: true)
-        let entries = B * K * 2 * steps
-        entryToken.reserveCapacity(entries)
-        entryParent.reserveCapacity(entries)
-        entryAttended.reserveCapacity(entries)
-        entryAlignment.reserveCapacity(entries)
-        if options.keepAlignments { alignmentHistory.reserveCapacity(entries * inference.sourceLength) }
-        for r in 0..<B {
-            ids[r] = Batch.go
-            rowLogProbability[r] = 0
-            rowEntry[r] = -1
+        sentences = sources.indices.map { b in
+            var sentence = SentenceBeam(rows: b..<(b + 1), maximumTokens: options.maximumTokens(sourceLength: sources[b].count))
+            sentence.finished.reserveCapacity(2 * beam)
+            return sentence
         }
-
-        /// Records the token `token` chosen from row `row`; returns its entry.
-        func record(_ token: Int32, row: Int) -> Int32 {
-            let entry = Int32(entryToken.count)
-            entryToken.append(token)
-            entryParent.append(rowEntry[row])
-            entryAttended.append(Int32(inference.attendedSource(row: row)))
-            if options.keepAlignments {
-                entryAlignment.append(Int32(alignmentHistory.count))
-                inference.appendAlignment(row: row, to: &alignmentHistory)
-            } else {
-                entryAlignment.append(-1)
-            }
-            return entry
-        }
-        func finish(_ b: Int, logProbability: Double, length: Int, entry: Int32) {
-            let score = penalty.score(logProbability: logProbability, length: length)
-            finished[b].append(Finished(score: score, logProbability: logProbability, entry: entry))
-            bestFinished[b] = max(bestFinished[b], score)
-        }
-
+        let steps = (sentences.map(\.maximumTokens).max() ?? 0) + 1
+        table.start(sentences: sources.count, go: Batch.go, steps: steps, beam: beam, sourceLength: inference.sourceLength,
+                    keepAlignments: options.keepAlignments)
         var t = 0
         while inference.rowCount > 0 {
             let N = inference.rowCount
-            ids.withUnsafeBufferPointer { inference.step(ids: UnsafeBufferPointer(rebasing: $0[0..<N])) }
+            table.tokens.withUnsafeBufferPointer { inference.step(ids: UnsafeBufferPointer(rebasing: $0[0..<N])) }
             next.scan(inference)
-            var kept = 0
-            for b in 0..<B where !done[b] {
-                let first = rowStart[b], count = rowCount[b]
-                if t == maximumTokens[b] {            // T tokens: <eos> is the only choice
-                    for r in first..<(first + count) {
-                        let p = rowLogProbability[r] + Double(next.logProbability(of: Batch.eos, row: r, in: inference))
-                        finish(b, logProbability: p, length: t + 1, entry: record(Batch.eos, row: r))
-                    }
-                    done[b] = true
+            for b in sentences.indices where !sentences[b].done {
+                if t == sentences[b].maximumTokens {
+                    finishAll(b, length: t + 1, options: options)
                     continue
                 }
-                // The sentence's candidates, ranked.
-                var m = 0
-                for r in first..<(first + count) {
-                    let base = rowLogProbability[r], normalizer = next.logSumExp[r]
-                    for i in 0..<k {
-                        let logit = next.values[r * k + i]
-                        candidates[m] = Candidate(logProbability: base + Double(logit - normalizer), logit: logit,
-                                                  row: Int32(r), token: next.ids[r * k + i])
-                        m += 1
-                    }
-                }
+                let keptBefore = table.keptCount
+                let m = expand(b)
                 rank(m)
-                // Walk down the ranking: <eos> in the best K finishes; the best K others stay open.
-                let keptBefore = kept
-                var open = 0
-                for i in 0..<m {
-                    if open == K && i >= K { break }
-                    let candidate = candidates[i], row = Int(candidate.row)
-                    if candidate.token == Batch.eos {
-                        if i < K { finish(b, logProbability: candidate.logProbability, length: t + 1, entry: record(Batch.eos, row: row)) }
-                        continue
-                    }
-                    guard open < K else { continue }
-                    origins[kept] = candidate.row
-                    nextIds[kept] = candidate.token
-                    nextLogProbability[kept] = candidate.logProbability
-                    nextEntry[kept] = record(candidate.token, row: row)
-                    kept += 1
-                    open += 1
-                }
-                // Done: K finished, nothing open, or nothing open can beat the best finished.
-                var isDone = finished[b].count >= K || open == 0
-                if !isDone && !finished[b].isEmpty {
-                    isDone = (keptBefore..<kept).allSatisfy {
-                        penalty.bound(logProbability: nextLogProbability[$0], maximumLength: maximumTokens[b] + 1) <= bestFinished[b]
-                    }
-                }
-                if isDone {
-                    done[b] = true
-                    kept = keptBefore
+                let open = choose(b, from: m, length: t + 1, options: options)
+                if isDone(b, open: open, keptSince: keptBefore, penalty: options.lengthPenalty) {
+                    sentences[b].done = true
+                    table.dropKept(after: keptBefore)
                 } else {
-                    rowStart[b] = keptBefore
-                    rowCount[b] = open
+                    sentences[b].rows = keptBefore..<(keptBefore + open)
                 }
             }
-            origins.withUnsafeBufferPointer { inference.select(origins: UnsafeBufferPointer(rebasing: $0[0..<kept])) }
-            swap(&ids, &nextIds)
-            swap(&rowLogProbability, &nextLogProbability)
-            swap(&rowEntry, &nextEntry)
+            table.origins.withUnsafeBufferPointer {
+                inference.select(origins: UnsafeBufferPointer(rebasing: $0[0..<table.keptCount]))
+            }
+            table.advance()
             t += 1
         }
+        return sources.indices.map { b in best(of: b, nBest: options.nBest, sourceLength: sources[b].count) }
+    }
 
-        return (0..<B).map { b in
-            let ranked = finished[b].enumerated().sorted {
-                $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset
+    /// The sentence's last step (T tokens): `<eos>` is the only choice, every open hypothesis ends.
+    private func finishAll(_ b: Int, length: Int, options: SearchOptions) {
+        for r in sentences[b].rows {
+            let p = table.rows[r].logProbability + Double(next.logProbability(of: Batch.eos, row: r, in: inference))
+            finish(b, logProbability: p, length: length, entry: record(Batch.eos, row: r, options: options), options: options)
+        }
+        sentences[b].done = true
+    }
+
+    /// Fills `expansions` with every open hypothesis of sentence `b` extended by each of its
+    /// row's k best tokens; returns how many.
+    private func expand(_ b: Int) -> Int {
+        let k = next.k
+        var m = 0
+        for r in sentences[b].rows {
+            let base = table.rows[r].logProbability, normalizer = next.logSumExp[r]
+            for i in 0..<k {
+                let logit = next.values[r * k + i]
+                expansions[m] = Expansion(logProbability: base + Double(logit - normalizer), logit: logit, row: Int32(r),
+                                          token: next.ids[r * k + i])
+                m += 1
             }
-            return ranked.prefix(options.nBest).map { hypothesis(ending: $0.element, sourceLength: sources[b].count) }
+        }
+        return m
+    }
+
+    /// Walks down the ranked expansions: an `<eos>` among the best K finishes its hypothesis; the
+    /// best K others stay open (kept in the table). Returns how many stay open.
+    private func choose(_ b: Int, from m: Int, length: Int, options: SearchOptions) -> Int {
+        let K = beam
+        var open = 0
+        for i in 0..<m {
+            if open == K && i >= K { break }
+            let expansion = expansions[i], row = Int(expansion.row)
+            if expansion.token == Batch.eos {
+                if i < K {
+                    finish(b, logProbability: expansion.logProbability, length: length,
+                           entry: record(Batch.eos, row: row, options: options), options: options)
+                }
+                continue
+            }
+            guard open < K else { continue }
+            table.keep(row: row, token: expansion.token, logProbability: expansion.logProbability,
+                       entry: record(expansion.token, row: row, options: options))
+            open += 1
+        }
+        return open
+    }
+
+    /// Done: K finished, nothing open, or no open hypothesis (those kept since `keptSince`) can
+    /// beat the best finished one.
+    private func isDone(_ b: Int, open: Int, keptSince first: Int, penalty: LengthPenalty) -> Bool {
+        let sentence = sentences[b]
+        if sentence.finished.count >= beam || open == 0 { return true }
+        if sentence.finished.isEmpty { return false }
+        return (first..<table.keptCount).allSatisfy {
+            penalty.bound(logProbability: table.kept[$0].logProbability, maximumLength: sentence.maximumTokens + 1)
+                <= sentence.bestFinished
         }
     }
 
-    /// Sorts candidates[0..<m] by `Candidate.precedes` (insertion sort: m ≤ K·(K + 1) is small).
+    private func record(_ token: Int32, row: Int, options: SearchOptions) -> Int32 {
+        table.record(token, row: row, inference: inference, keepAlignments: options.keepAlignments)
+    }
+
+    private func finish(_ b: Int, logProbability: Double, length: Int, entry: Int32, options: SearchOptions) {
+        let score = options.lengthPenalty.score(logProbability: logProbability, length: length)
+        sentences[b].finished.append(Finished(score: score, logProbability: logProbability, entry: entry))
+        sentences[b].bestFinished = max(sentences[b].bestFinished, score)
+    }
+
+    /// Sorts expansions[0..<m] by `Expansion.precedes` (insertion sort: m ≤ K·(K + 1) is small).
     private func rank(_ m: Int) {
         if m > 64 {
-            candidates[0..<m].sort(by: Candidate.precedes)
+            expansions[0..<m].sort(by: Expansion.precedes)
             return
         }
-        candidates.withUnsafeMutableBufferPointer { c in
+        expansions.withUnsafeMutableBufferPointer { c in
             for i in 1..<max(m, 1) {
                 let x = c[i]
                 var j = i
-                while j > 0 && Candidate.precedes(x, c[j - 1]) {
+                while j > 0 && Expansion.precedes(x, c[j - 1]) {
                     c[j] = c[j - 1]
                     j -= 1
                 }
@@ -241,25 +225,15 @@ public final class BeamSearch {
         }
     }
 
-    /// The tokens of a finished hypothesis, read back from its `<eos>` entry.
-    private func hypothesis(ending end: Finished, sourceLength: Int) -> Hypothesis {
-        var path = [Int]()
-        var entry = Int(end.entry)
-        while entry >= 0 {
-            path.append(entry)
-            entry = Int(entryParent[entry])
+    /// The `nBest` best finished hypotheses of sentence `b`, best first (ties: the first finished).
+    private func best(of b: Int, nBest: Int, sourceLength: Int) -> [Hypothesis] {
+        let ranked = sentences[b].finished.enumerated().sorted {
+            $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset
         }
-        path.reverse()
-        let tokens = path.dropLast().map { entryToken[$0] }
-        var alignments = [Float]()
-        if entryAlignment[Int(end.entry)] >= 0 {
-            alignments.reserveCapacity(path.count * sourceLength)
-            for e in path {
-                let start = Int(entryAlignment[e])
-                alignments.append(contentsOf: alignmentHistory[start..<(start + sourceLength)])
-            }
+        return ranked.prefix(nBest).map { finished in
+            let path = table.path(ending: finished.element.entry, sourceLength: sourceLength)
+            return Hypothesis(tokens: path.tokens, logProbability: finished.element.logProbability, score: finished.element.score,
+                              attendedSource: path.attended, alignments: path.alignments)
         }
-        return Hypothesis(tokens: tokens, logProbability: end.logProbability, score: end.score,
-                          attendedSource: path.dropLast().map { Int(entryAttended[$0]) }, alignments: alignments)
     }
 }

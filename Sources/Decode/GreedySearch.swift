@@ -7,8 +7,8 @@ import Tensor
 /// the batch (its row drops out of the next step's GEMMs) while the others go on. After
 /// T = `SearchOptions.maximumTokens` tokens, `<eos>` is the only choice left.
 ///
-/// Training calls `GreedySearch.translate(model:parameters:sources:)` for dev BLEU; `nmt
-/// translate --beam 1` uses an instance (its buffers serve every batch).
+/// `nmt translate --beam 1` and training's dev BLEU (`PreparedSourceTranslator`) decode with it;
+/// one instance's buffers serve every batch.
 public final class GreedySearch {
     public let inference: Seq2Seq.Inference
     /// The most sentences of one batch.
@@ -28,15 +28,6 @@ public final class GreedySearch {
         origins = [Int32](repeating: 0, count: batchSize)
         ids = origins
         nextIds = origins
-    }
-
-    /// Target ids (without `<eos>`) of each source, the library call of training's dev BLEU.
-    /// - Parameters: sources: source ids in reading order (an empty one gives an empty output).
-    public static func translate(model: Seq2Seq, parameters: ParameterStore, sources: [[Int32]], reverseSource: Bool = true,
-                                 maxLengthRatio: Double = 2, batchSize: Int = 64) -> [[Int32]] {
-        let search = GreedySearch(model: model, parameters: parameters, batchSize: batchSize)
-        let options = SearchOptions(beam: 1, maxLengthRatio: maxLengthRatio, reverseSource: reverseSource)
-        return search.translate(sources, options: options).map(\.tokens)
     }
 
     /// The greedy translation of each source, decoded `batchSize` sentences at a time in the given

@@ -29,7 +29,7 @@ public struct PreparedSourceTranslator: Sendable {
     /// The text of each source's greedy translation (sources sorted by length into batches, the
     /// results in the given order; an empty source gives an empty line).
     public func translate(model: Seq2Seq, parameters: ParameterStore, sources: [[Int32]]) -> [String] {
-        let order = sources.indices.sorted { sources[$0].count != sources[$1].count ? sources[$0].count > sources[$1].count : $0 < $1 }
+        let order = Search.longestFirst(sources)
         let found = GreedySearch(model: model, parameters: parameters, batchSize: batchSize)
             .translate(order.map { sources[$0] }, options: search)
         var tokens = [String](repeating: "", count: sources.count)

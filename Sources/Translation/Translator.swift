@@ -37,8 +37,7 @@ public final class Translator {
     let postprocessor: Postprocessor
     let preprocessors: LineMapper<Preprocessor.Workspace>
     let postprocessors: LineMapper<Postprocessor.Workspace>
-    let greedy: GreedySearch?
-    let beamSearch: BeamSearch?
+    let decoder: Search
     let progress: Progress
 
     /// Opens the model for translation.
@@ -73,13 +72,7 @@ public final class Translator {
                                       joinsSubwords: directory.codes != nil)
         preprocessors = LineMapper(threads: options.threads) { Preprocessor.Workspace() }
         postprocessors = LineMapper(threads: options.threads) { Postprocessor.Workspace() }
-        if beam == 1 {
-            greedy = GreedySearch(model: model, parameters: parameters, batchSize: options.batchSize)
-            beamSearch = nil
-        } else {
-            greedy = nil
-            beamSearch = BeamSearch(model: model, parameters: parameters, batchSize: options.batchSize, beam: beam)
-        }
+        decoder = Search(model: model, parameters: parameters, batchSize: options.batchSize, beam: beam)
         if let attention = options.attentionDirectory { try FileSystem.createDirectory(attention) }
         progress = Progress("translate", unit: "sentences", quiet: options.quiet)
     }
@@ -179,18 +172,12 @@ public final class Translator {
 
     /// Decodes `indices` of `sources` in batches, longest first, into `results`.
     private func decode(_ indices: [Int], sources: [[Int32]], keepAlignments: Bool, into results: inout [[Hypothesis]]) {
-        let order = indices.sorted { sources[$0].count != sources[$1].count ? sources[$0].count > sources[$1].count : $0 < $1 }
+        let order = Search.longestFirst(sources, indices: indices)
         var search = self.search
         search.keepAlignments = keepAlignments
         for start in stride(from: 0, to: order.count, by: options.batchSize) {
             let batch = Array(order[start..<min(start + options.batchSize, order.count)])
-            let batchSources = batch.map { sources[$0] }
-            let found: [[Hypothesis]]
-            if let greedy {
-                found = greedy.translate(batchSources, options: search).map { [$0] }
-            } else {
-                found = beamSearch!.translate(batchSources, options: search)
-            }
+            let found = decoder.translate(batch.map { sources[$0] }, options: search)
             for (i, hypotheses) in zip(batch, found) { results[i] = hypotheses }
             sentencesDone += batch.count
             progress.update(sentencesDone)

@@ -85,23 +85,19 @@ struct BenchTranslate: ParsableCommand {
         var batchesToDecode = sources
         if schedule == .translate {
             let sentences = sources.flatMap { $0 }
-            let order = sentences.indices.sorted {
-                sentences[$0].count != sentences[$1].count ? sentences[$0].count > sentences[$1].count : $0 < $1
-            }
+            let order = Search.longestFirst(sentences)
             batchesToDecode = stride(from: 0, to: order.count, by: B).map { start in
                 order[start..<min(start + B, order.count)].map { sentences[$0] }
             }
         }
-        let greedy = beam == 1 ? GreedySearch(model: model, parameters: store, batchSize: B) : nil
-        let beamSearch = beam == 1 ? nil : BeamSearch(model: model, parameters: store, batchSize: B, beam: beam)
+        let search = Search(model: model, parameters: store, batchSize: B, beam: beam)
 
         /// One batch; <eos> forced at each sentence's limit.
         func decode(_ batch: [[Int32]]) -> Int {
             let longest = batch.map(\.count).max()!
             let options = schedule == .translate ? SearchOptions(beam: beam, maxLengthRatio: 2)
                                                  : SearchOptions(beam: beam, fixedMaximumTokens: 2 * longest - 1)
-            if let greedy { return greedy.translate(batch, options: options).reduce(0) { $0 + $1.tokens.count } }
-            return beamSearch!.translate(batch, options: options).reduce(0) { $0 + $1[0].tokens.count }
+            return search.translate(batch, options: options).reduce(0) { $0 + $1[0].tokens.count }
         }
 
         _ = decode(sources[0])
