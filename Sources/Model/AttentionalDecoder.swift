@@ -80,6 +80,25 @@ public struct AttentionalDecoder: Sendable {
         public var alignments: Matrix { attention.alignments.rows(rows) }
     }
 
+    /// Storage for `rows` rows with c_{t-1} of their own (decoding: `carry` copies the cells of
+    /// the rows that go on into it) and no dropout; attention's part comes per batch from
+    /// `LuongAttention.prepare`. Training lays its packed batch out itself (`Seq2Seq.forward`).
+    public func makeCache(rows: Int, workspace: Workspace) -> Cache {
+        let H = hidden
+        return Cache(layers: layers.map { $0.makeCache(rows: rows, workspace: workspace) },
+                     previousCells: layers.map { _ in workspace.matrix(rows: rows, columns: H) },
+                     masks: [Matrix?](repeating: nil, count: layers.count), attention: .none(hidden: H, workspace: workspace),
+                     rows: 0..<rows, previousRows: 0..<rows)
+    }
+
+    /// The floats `makeCache(rows:workspace:)` takes.
+    public func cacheFloats(rows: Int) -> Int {
+        let H = hidden
+        return layers.reduce(0) { total, layer in
+            total + [layer.inputSize + H, 4 * H, H, H, H, H].reduce(0) { $0 + ((rows * $1 + 15) & ~15) }
+        }
+    }
+
     /// One step on the rows of `step`: the layers bottom-up, then attention.
     /// - Parameters:
     ///   - sentences: the sentence of each row (its block of source states).

@@ -45,6 +45,13 @@ public struct LuongAttention: Sendable {
         public var alignments: Matrix            // a_t [rows, S]
         public var contextAndState: Matrix       // [c_t; h_t] [rows, 2·hidden]
         public var attentionalStates: Matrix     // h̃_t [rows, hidden]
+
+        /// No sources and no rows (a decoder's storage before its first batch).
+        static func none(hidden: Int, workspace: Workspace) -> Cache {
+            let empty = workspace.uninitialized(rows: 0, columns: hidden)
+            return Cache(sourceLength: 0, sourceStates: empty, keys: empty, start: [], projectedQueries: empty,
+                         alignments: empty, contextAndState: empty, attentionalStates: empty)
+        }
     }
 
     /// Keys for one batch and room for `rows` packed decoder rows.

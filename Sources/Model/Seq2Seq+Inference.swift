@@ -14,8 +14,8 @@ extension Seq2Seq {
     /// beam's parents, or the sentences still going) into the next step, so finished sentences
     /// leave the GEMMs.
     ///
-    /// The step's storage is allocated once for `maximumRows` rows, the source side per batch in a
-    /// workspace that keeps its blocks: a step allocates nothing. Dropout is off.
+    /// The step's storage is allocated once for `maximumRows` rows, the source side and attention's
+    /// rows per batch in a workspace that keeps its blocks: a step allocates nothing. Dropout is off.
     public final class Inference {
         public let model: Seq2Seq
         public let parameters: ParameterStore
@@ -37,10 +37,11 @@ extension Seq2Seq {
         private var nextRowSentence: [Int32]
 
         let encoderWorkspace = Workspace(blockSize: 1 << 20)
-        /// The step's storage for `maximumRows` rows; its attention part is remade per batch.
+        /// The decoder's storage for `maximumRows` rows (attention's part per batch, in the
+        /// encoder's workspace) and the logits [N, Vt]: made once.
+        private let stepWorkspace: Workspace
         private var decoding: AttentionalDecoder.Cache
-        private let storage: FloatBuffer
-        private let logitStorage: Matrix          // [N, Vt]
+        private let logitStorage: Matrix
         /// E(y)·W_0[0..<E] + b_0 for every target word y [Vt, 4H]: the part of decoder layer 0's
         /// product that depends on the previous word alone, looked up instead of multiplied at
         /// every step. Made where it takes at most `embeddingGateLimit` floats (config M's would
@@ -62,30 +63,9 @@ extension Seq2Seq {
             self.model = model
             self.parameters = parameters
             self.maximumRows = maximumRows
-            // Per layer [x, h], z, c_{t-1}, c, h; one tanh c for all layers (decoding never reads
-            // it); [c; h], concat's queries, h̃; the logits.
-            let widths = decoder.layers.map { [$0.inputSize + H, 4 * H, H, H, H] }.flatMap { $0 } + [H, 2 * H, H, H, V]
-            let sizes = widths.map { (N * $0 + 15) & ~15 }
-            storage = FloatBuffer(count: sizes.reduce(0, +))
-            var offset = 0
-            var views = [Matrix]()
-            for (width, size) in zip(widths, sizes) {
-                views.append(Matrix(storage.pointer + offset, rows: N, columns: width))
-                offset += size
-            }
-            let L = decoder.layers.count
-            let tanhCells = views[5 * L]
-            let layers = (0..<L).map {
-                LSTMLayer.Cache(inputs: views[5 * $0], gates: views[5 * $0 + 1], cells: views[5 * $0 + 3], tanhCells: tanhCells,
-                                outputs: views[5 * $0 + 4])
-            }
-            let attention = LuongAttention.Cache(sourceLength: 0, sourceStates: Matrix(storage.pointer, rows: 0, columns: H),
-                                                 keys: Matrix(storage.pointer, rows: 0, columns: H), start: [],
-                                                 projectedQueries: views[5 * L + 2], alignments: Matrix(storage.pointer, rows: 0, columns: 0),
-                                                 contextAndState: views[5 * L + 1], attentionalStates: views[5 * L + 3])
-            decoding = AttentionalDecoder.Cache(layers: layers, previousCells: (0..<L).map { views[5 * $0 + 2] }, masks: Array(repeating: nil, count: L),
-                                                attention: attention, rows: 0..<0, previousRows: 0..<0)
-            logitStorage = views[5 * L + 4]
+            stepWorkspace = Workspace(blockSize: decoder.cacheFloats(rows: N) + ((N * V + 15) & ~15))
+            decoding = decoder.makeCache(rows: N, workspace: stepWorkspace)
+            logitStorage = stepWorkspace.uninitialized(rows: N, columns: V)
             rowSentence = [Int32](repeating: 0, count: N)
             nextRowSentence = rowSentence
             let E = configuration.embedding, first = decoder.layers[0]
@@ -127,14 +107,9 @@ extension Seq2Seq {
             var random = SplitMix64(seed: 0)
             let encoded = model.encoder.forward(source: padded, sentences: B, sourceLength: S, order: Array(0..<B), dropout: 0,
                                                 random: &random, parameters: parameters, workspace: encoderWorkspace)
-            let prepared = model.decoder.attention.prepare(sourceStates: encoded.sourceStates, sourceLength: S,
-                                                           start: encoded.start, rows: 0, parameters: parameters,
-                                                           workspace: encoderWorkspace)
-            decoding.attention.sourceLength = S
-            decoding.attention.sourceStates = prepared.sourceStates
-            decoding.attention.keys = prepared.keys
-            decoding.attention.start = prepared.start
-            decoding.attention.alignments = encoderWorkspace.uninitialized(rows: maximumRows, columns: S)
+            decoding.attention = model.decoder.attention.prepare(sourceStates: encoded.sourceStates, sourceLength: S,
+                                                                 start: encoded.start, rows: maximumRows, parameters: parameters,
+                                                                 workspace: encoderWorkspace)
 
             // 2. Initial decoder states: h_{-1}, c_{-1} of layer l are encoder layer l's last ones.
             decoding = decoding.at(0..<B, previous: 0..<B)
