@@ -7,6 +7,7 @@ import Eval
 import IO
 import Loss
 import Model
+import ModelFiles
 import Tensor
 import Text
 

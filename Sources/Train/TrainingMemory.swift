@@ -1,6 +1,7 @@
 import IO
-import Model
 import Loss
+import Model
+import ModelFiles
 import Tensor
 
 /// An upper bound on the memory `nmt train` allocates for a recipe, within about a factor of 2,
@@ -56,15 +57,5 @@ public enum TrainingMemory {
         // Measured (`TrainingMemoryTests`, config S at batch 64): the workspace of a whole step
         // is 0.7 to 0.8 of this; backward's buffers reuse what forward no longer needs.
         return encoder + decoder + loss + evaluation
-    }
-}
-
-extension Recipe {
-    /// The network with the recipe's vocabulary sizes, the most a prepared corpus gives.
-    public var largestConfiguration: Seq2SeqConfiguration {
-        Seq2SeqConfiguration(sourceVocabularySize: data.sourceVocabulary, targetVocabularySize: data.targetVocabulary,
-                             embedding: model.embedding, hidden: model.hidden, layers: model.layers,
-                             score: LuongAttention.Score(rawValue: model.attention) ?? .general,
-                             inputFeeding: model.inputFeeding, dropout: Float(model.dropout))
     }
 }

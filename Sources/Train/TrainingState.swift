@@ -1,5 +1,6 @@
 import Data
 import IO
+import ModelFiles
 
 /// Everything about a run besides the parameters and the optimiser's moments that `--resume`
 /// needs to continue exactly: the step, the data order's position, the sampler's generator, the

@@ -1,3 +1,4 @@
+import ModelFiles
 import Train
 import Translation
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Data
 import IO
+import ModelFiles
 import Text
 import Train
 

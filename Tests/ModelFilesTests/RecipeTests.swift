@@ -1,7 +1,7 @@
 import IO
 import Testing
 import TestSupport
-@testable import Train
+@testable import ModelFiles
 
 @Suite struct RecipeTests {
     static let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")

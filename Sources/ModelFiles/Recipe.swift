@@ -30,6 +30,8 @@ public struct Recipe: Sendable, Equatable {
         public var reverseSource = true
         /// (source, target) length limits, increasing; a pair goes to the first bucket it fits.
         public var buckets: [[Int]] = [[10, 15], [20, 25], [40, 50], [80, 90]]
+
+        public init() {}
     }
 
     public struct ModelSettings: Sendable, Equatable {
@@ -40,6 +42,8 @@ public struct Recipe: Sendable, Equatable {
         public var attention = "general"
         public var inputFeeding = true
         public var dropout = 0.2
+
+        public init() {}
     }
 
     public struct TrainSettings: Sendable, Equatable {
@@ -63,12 +67,16 @@ public struct Recipe: Sendable, Equatable {
         /// Evaluations without a better dev BLEU before training stops (0: never).
         public var patience = 0
         public var seed = 1
+
+        public init() {}
     }
 
     public struct DecodeSettings: Sendable, Equatable {
         public var beam = 5
         public var lengthPenalty = 1.0
         public var maxLengthRatio = 2.0
+
+        public init() {}
     }
 
     public var name = "en-fr"
