@@ -5,7 +5,7 @@ import PackageDescription
 // C shims (CICU, CBLAS, CKernels, CVectorMath, CDecode) → IO → Text → Data; Eval (scoring) needs
 // IO and Text; Tensor → Model (needs Data) → Loss, Decode; ModelFiles (recipes, checkpoints, the
 // model directory) needs Model and Text; Translation needs Decode and ModelFiles; Train needs
-// Loss, Eval and ModelFiles; nmt (the commands) sits on top.
+// Loss, Eval, ModelFiles and Translation (dev BLEU); nmt (the commands) sits on top.
 let package = Package(
     name: "nmt",
     platforms: [.macOS(.v13)],
@@ -32,11 +32,12 @@ let package = Package(
         .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
         // What a trained model is on disk: recipes, checkpoints and the model directory.
         .target(name: "ModelFiles", dependencies: ["Model", "Tensor", "Text", "IO", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Train", dependencies: ["ModelFiles", "Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO", "CVectorMath"]),
         // The decoder's pass over a step's logits (log Σ exp and the k best of each row).
         .target(name: "CDecode", dependencies: ["CKernels"]),
         .target(name: "Decode", dependencies: ["Model", "Tensor", "Data", "IO", "CDecode"]),
         .target(name: "Translation", dependencies: ["Decode", "ModelFiles", "Model", "Tensor", "Text", "Data", "IO"]),
+        .target(name: "Train", dependencies: ["ModelFiles", "Translation", "Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO",
+                                              "CVectorMath"]),
         .executableTarget(
             name: "nmt",
             dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode", "Translation",

@@ -10,6 +10,7 @@ import Model
 import ModelFiles
 import Tensor
 import Text
+import Translation
 
 /// Set by SIGINT/SIGTERM; the training loop checks it between steps, saves and stops.
 nonisolated(unsafe) private var stopRequested: Int32 = 0
@@ -34,9 +35,6 @@ public final class Trainer {
         public init() {}
     }
 
-    /// Dev translation for BLEU: the model's greedy output for the prepared dev sources, as text.
-    public typealias DevTranslator = (_ model: Seq2Seq, _ parameters: ParameterStore, _ sources: [[Int32]]) -> [String]
-
     let directory: ModelDirectory
     let options: Options
     let recipe: Recipe
@@ -44,7 +42,9 @@ public final class Trainer {
     let dev: ParallelCorpus
     let devReferences: [String]
     let buckets: Buckets
-    let devTranslator: DevTranslator?
+    /// Greedy translations of the dev sources as text, for dev BLEU (nil: the target language
+    /// has no detokenizer, and dev BLEU is 0).
+    let devTranslator: PreparedSourceTranslator?
     let model: Seq2Seq
     let layout: ParameterLayout
     let parameters: ParameterStore
@@ -61,14 +61,14 @@ public final class Trainer {
     ///   - train, dev: prepared pairs as ids; `devReferences` the raw dev targets BLEU compares with.
     ///   - resume: continue from `last.ckpt` when there is one.
     public init(directory: ModelDirectory, train: ParallelCorpus, dev: ParallelCorpus, devReferences: [String],
-                devTranslator: DevTranslator?, resume: Bool, options: Options) throws {
+                resume: Bool, options: Options) throws {
         self.directory = directory
         self.options = options
         recipe = directory.recipe
         self.train = train
         self.dev = dev
         self.devReferences = devReferences
-        self.devTranslator = devTranslator
+        devTranslator = try? PreparedSourceTranslator(directory: directory, threads: options.threads)
         buckets = Buckets(corpus: train, shapes: recipe.data.buckets.map { (source: $0[0], target: $0[1]) })
         guard train.count > 0 else { throw TrainingError.noTrainingPairs }
         guard buckets.pairCount > 0 else {
@@ -266,7 +266,7 @@ public final class Trainer {
         var bleu = 0.0
         if let devTranslator, !devReferences.isEmpty {
             let sources = (0..<dev.count).map { i in Array(dev.sourceIDs[dev.sourceRange(i)]) }
-            let hypotheses = devTranslator(model, parameters, sources)
+            let hypotheses = devTranslator.translate(model: model, parameters: parameters, sources: sources)
             bleu = BLEU().corpusScore(hypotheses: hypotheses, references: [devReferences]).score
         }
         let improvedBLEU = bleu > state.bestBLEU
