@@ -5,7 +5,7 @@ extension Recipe {
     public func configuration(sourceVocabularySize: Int, targetVocabularySize: Int) -> Seq2SeqConfiguration {
         Seq2SeqConfiguration(sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize,
                              embedding: model.embedding, hidden: model.hidden, layers: model.layers,
-                             score: LuongAttention.Score(rawValue: model.attention) ?? .general,
+                             score: model.attention,
                              inputFeeding: model.inputFeeding, dropout: Float(model.dropout))
     }
 

@@ -65,20 +65,28 @@ struct RecipeParser {
         return value
     }
 
-    func choice(_ node: Node, key: String) throws -> String {
-        guard case .choice(let values) = RecipeKey.named(key).kind else { preconditionFailure("\(key) is not a choice") }
+    /// One of `values`, as given.
+    func choice(_ node: Node, key: String, among values: [String]) throws -> String {
         let value = try string(node, key: key)
-        guard values.contains(value) else {
-            throw error(node, "\(key) must be one of \(values.joined(separator: ", ")), not '\(value)'")
-        }
+        guard values.contains(value) else { throw notOneOf(values, node, key: key, value: value) }
         return value
     }
 
-    /// A whole number in the key's range (`RecipeKey.all`).
-    func int(_ node: Node, key: String) throws -> Int {
-        try int(node, key: key, in: RecipeKey.integers(key))
+    /// The case of `Value` named by the node (the cases in their declared order in the error).
+    func choice<Value: RawRepresentable & CaseIterable>(_ node: Node, key: String, of _: Value.Type) throws -> Value
+    where Value.RawValue == String {
+        let value = try string(node, key: key)
+        guard let found = Value.allCases.first(where: { $0.rawValue == value }) else {
+            throw notOneOf(Value.allCases.map(\.rawValue), node, key: key, value: value)
+        }
+        return found
     }
 
+    private func notOneOf(_ values: [String], _ node: Node, key: String, value: String) -> RecipeError {
+        error(node, "\(key) must be one of \(values.joined(separator: ", ")), not '\(value)'")
+    }
+
+    /// A whole number in `range`.
     func int(_ node: Node, key: String, in range: ClosedRange<Int>) throws -> Int {
         let text = "\(range.lowerBound)...\(range.upperBound)"
         guard let scalar = node.scalar, let value = Int(scalar.string) else {
@@ -88,9 +96,8 @@ struct RecipeParser {
         return value
     }
 
-    /// A number in the key's range (`RecipeKey.all`).
-    func double(_ node: Node, key: String) throws -> Double {
-        let range = RecipeKey.numbers(key)
+    /// A number in `range`.
+    func double(_ node: Node, key: String, in range: NumberRange) throws -> Double {
         guard let scalar = node.scalar, let value = Double(scalar.string), !value.isNaN else {
             throw error(node, "\(key) must be a number in \(range), not '\(Self.shown(node))'")
         }
@@ -112,10 +119,9 @@ struct RecipeParser {
         return text.count > 40 ? String(text.prefix(40)) + "…" : text
     }
 
-    /// Pairs [source, target] of lengths in the key's range, each pair at least as large as the
-    /// one before, at most the key's count of them.
-    func buckets(_ node: Node, key: String) throws -> [[Int]] {
-        guard case .buckets(let lengths, let most) = RecipeKey.named(key).kind else { preconditionFailure("\(key) is not buckets") }
+    /// Pairs [source, target] of lengths in `lengths`, each pair at least as large as the one
+    /// before, at most `most` of them.
+    func buckets(_ node: Node, key: String, lengths: ClosedRange<Int>, count most: Int) throws -> [[Int]] {
         guard let sequence = node.sequence, !sequence.isEmpty else {
             throw error(node, "\(key) must be a list of [source, target] length pairs")
         }

@@ -82,17 +82,21 @@ public final class Trainer {
         self.layout = layout
         parameters = ParameterStore(layout: layout)
         let seed = UInt64(recipe.train.seed)
-        if recipe.train.loss == "sampled" {
+        switch recipe.train.loss {
+        case .sampled:
             let sampler = LogUniformSampler(rangeMax: directory.targetVocabulary.count, seed: seed &+ 17)
             self.sampler = sampler
             loss = SampledSoftmax(weight: model.outputWeight, bias: model.outputBias,
                                   numSampled: min(recipe.train.numSampled, directory.targetVocabulary.count), sampler: sampler)
-        } else {
+        case .full:
             sampler = nil
             loss = SoftmaxCrossEntropy(weight: model.outputWeight, bias: model.outputBias)
         }
         let rate = Float(recipe.train.learningRate)
-        optimizer = recipe.train.optimizer == "sgd" ? SGD(learningRate: rate) : Adam(learningRate: rate)
+        optimizer = switch recipe.train.optimizer {
+        case .adam: Adam(learningRate: rate)
+        case .sgd: SGD(learningRate: rate)
+        }
         training = TrainingStep(model: model, loss: loss, optimizer: optimizer, parameters: parameters,
                                 workspace: Workspace(), maxGradientNorm: Float(recipe.train.maxGradientNorm))
         let sizes = buckets.members.map(\.count)

@@ -27,10 +27,14 @@ public enum TrainingMemory {
         let S = Double(recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength)
         let T = Double(recipe.data.buckets.map { $0[1] }.max() ?? recipe.data.maxLength) + 1
 
-        var floats = P * (recipe.train.optimizer == "adam" ? 4 : 2)
+        let optimizerFloats: Double = switch recipe.train.optimizer {
+        case .adam: 2 * P              // m and v
+        case .sgd: 0
+        }
+        var floats = 2 * P + optimizerFloats
         if resuming { floats += 6 * P }
         floats += stepFloats(configuration: configuration, batch: B, sourceLength: S, targetLength: T,
-                             numSampled: recipe.train.loss == "full" ? nil : recipe.train.numSampled)
+                             numSampled: recipe.train.loss == .sampled ? recipe.train.numSampled : nil)
         floats += Double(1 << 22)        // the last of `Workspace`'s blocks, partly used
         floats += Seq2Seq.Inference.floats(configuration: configuration, rows: 64, sentences: 64, sourceLength: Int(S))
         return 4 * floats
