@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "TrainTests", dependencies: ["Train", "ModelFiles", "Loss", "Tensor", "IO", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Loss", "Tensor", "Data", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
-        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "ModelFiles", "Train", "TestSupport"]),
+        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "ModelFiles", "Train", "Tensor", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DecodeTests", dependencies: ["Decode", "Model", "Tensor", "Data", "IO"]),
