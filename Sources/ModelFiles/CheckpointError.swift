@@ -9,6 +9,9 @@ public enum CheckpointError: UserError, Equatable {
     /// A whole checkpoint followed by `count` more bytes.
     case trailingBytes(path: String, count: Int)
     case foreign(path: String, reason: String)
+    /// A section whose size or value cannot be what this nmt wrote (a crafted or damaged file
+    /// behind a valid checksum).
+    case badSection(path: String, name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum CheckpointError: UserError, Equatable {
         case .trailingBytes(let path, let count):
             return "\(path): checkpoint has \(count) unexpected byte\(count == 1 ? "" : "s") after its end (appended to by mistake?)"
         case .foreign(let path, let reason): return "\(path): checkpoint of another model: \(reason)"
+        case .badSection(let path, let name, let reason): return "\(path): checkpoint section \(name) \(reason)"
         }
     }
 }

@@ -107,15 +107,9 @@ public final class Trainer {
         if resume && FileSystem.exists(last) {
             let checkpoint = try Checkpoint(contentsOf: last)
             try directory.verify(checkpoint, layout: layout, path: last)
-            guard let saved = TrainingState(checkpoint: checkpoint, buckets: sizes.count) else {
-                throw CheckpointError.foreign(path: last, reason: "it holds no training state for these buckets")
-            }
+            let saved = try TrainingState(checkpoint: checkpoint, bucketSizes: sizes, path: last)
+            try optimizer.restore(from: checkpoint, parameterCount: layout.count, path: last)
             parameters.values.pointer.update(from: checkpoint.tensor("parameters")!.pointer, count: layout.count)
-            if let adam = optimizer as? Adam, let m = checkpoint.tensor("adam.m"), let v = checkpoint.tensor("adam.v"),
-               let step = checkpoint.integers("adam.step")?.first {
-                adam.restore(step: Int(step), firstMoment: UnsafeBufferPointer(start: m.pointer, count: m.count),
-                             secondMoment: UnsafeBufferPointer(start: v.pointer, count: v.count))
-            }
             state = saved
             order = BatchOrder(bucketSizes: sizes, batchSize: recipe.train.batchSize, seed: seed, state: saved.order)
             sampler?.state = saved.samplerState
@@ -308,11 +302,7 @@ public final class Trainer {
         directory.stamp(&checkpoint, layout: layout)
         state.save(into: &checkpoint)
         checkpoint.tensors.append(("parameters", parameters.values))
-        if let adam = optimizer as? Adam {
-            checkpoint.integers.append(("adam.step", [UInt64(adam.step)]))
-            checkpoint.tensors.append(("adam.m", adam.firstMoment))
-            checkpoint.tensors.append(("adam.v", adam.secondMoment))
-        }
+        optimizer.save(into: &checkpoint)
         try checkpoint.write(to: directory.checkpointPath(choice))
     }
 

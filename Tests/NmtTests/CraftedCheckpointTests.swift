@@ -56,6 +56,20 @@ import TestSupport
         try expectRefused(Array(try Data(contentsOf: URL(fileURLWithPath: scratch))), `case`, section: section, in: model)
     }
 
+    /// The sections and their order are those nmt wrote before the optimizer wrote its own
+    /// (issue 12), so checkpoints stay readable both ways.
+    @Test func sectionsAreThoseEarlierVersionsWrite() throws {
+        let (_, _, checkpoint, _) = try trained()
+        #expect(checkpoint.texts.map(\.name) == ["recipe", "vocab.src", "vocab.tgt", "bpe.codes", "tokenizer", "lowercase", "reverse_source",
+                                                 "train_curve", "dev_curve"])
+        #expect(checkpoint.integers.map(\.name) == ["layout", "step", "order", "sampler", "scalars", "finished", "evaluations_since_best",
+                                                    "adam.step"])
+        #expect(checkpoint.tensors.map(\.name) == ["parameters", "adam.m", "adam.v"])
+        let parameters = checkpoint.tensor("parameters")!.count
+        #expect(checkpoint.tensor("adam.m")!.count == parameters && checkpoint.tensor("adam.v")!.count == parameters)
+        #expect(checkpoint.integers("adam.step") == checkpoint.integers("step"))
+    }
+
     @Test func craftedSectionsAreOneLineErrors() throws {
         let (dir, recipe, good, path) = try trained()
         let model = (dir, recipe, path)
