@@ -2,13 +2,16 @@
 import PackageDescription
 
 // One module per pipeline stage (STYLE.md). Lower modules never import higher ones:
-// CICU/CBLAS (C shims) → IO → Text → Data → nmt; Eval (scoring) needs only IO.
+// C shims (CICU, CBLAS, CKernels, CVectorMath, CDecode) → IO → Text → Data; Eval (scoring) needs
+// IO and Text; Tensor → Model (needs Data) → Loss, Decode; ModelFiles (recipes, checkpoints, the
+// model directory) needs Model and Text; Translation needs Decode and ModelFiles; Train needs
+// Loss, Eval, ModelFiles and Translation (dev BLEU); nmt (the commands) sits on top.
 let package = Package(
     name: "nmt",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
-        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train", "Decode", "Translation"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode", "Translation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,28 +30,32 @@ let package = Package(
         // Lane-wise sqrt/exp for the loss and optimizer loops (Swift's are libm calls per lane).
         .target(name: "CVectorMath"),
         .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
-        .target(name: "Train", dependencies: ["Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO", "CVectorMath", .product(name: "Yams", package: "Yams")]),
+        // What a trained model is on disk: recipes, checkpoints and the model directory.
+        .target(name: "ModelFiles", dependencies: ["Model", "Tensor", "Text", "IO", .product(name: "Yams", package: "Yams")]),
         // The decoder's pass over a step's logits (log Σ exp and the k best of each row).
         .target(name: "CDecode", dependencies: ["CKernels"]),
         .target(name: "Decode", dependencies: ["Model", "Tensor", "Data", "IO", "CDecode"]),
-        .target(name: "Translation", dependencies: ["Decode", "Train", "Model", "Tensor", "Text", "Data", "IO"]),
+        .target(name: "Translation", dependencies: ["Decode", "ModelFiles", "Model", "Tensor", "Text", "Data", "IO"]),
+        .target(name: "Train", dependencies: ["ModelFiles", "Translation", "Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO",
+                                              "CVectorMath"]),
         .executableTarget(
             name: "nmt",
-            dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "Train", "Decode", "Translation",
+            dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode", "Translation",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "IOTests", dependencies: ["IO", "TestSupport"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "IO", "TestSupport"]),
         .testTarget(name: "CBLASTests", dependencies: ["CBLAS"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "IO"]),
         .testTarget(name: "LossTests", dependencies: ["Loss", "Tensor", "IO"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Loss", "Tensor", "IO", "TestSupport"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensor", "IO", "TestSupport"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "ModelFiles", "Loss", "Tensor", "IO", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Loss", "Tensor", "Data", "IO"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
-        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "Train", "TestSupport"]),
+        .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "ModelFiles", "Train", "Tensor", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DecodeTests", dependencies: ["Decode", "Model", "Tensor", "Data", "IO"]),
-        .testTarget(name: "TranslationTests", dependencies: ["Translation", "Decode", "Train", "Model", "Tensor", "Text", "IO", "nmt", "TestSupport"]),
+        .testTarget(name: "TranslationTests", dependencies: ["Translation", "Decode", "ModelFiles", "Model", "Tensor", "Text", "IO", "nmt", "TestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),
     ]
 )

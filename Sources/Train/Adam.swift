@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CVectorMath
+import ModelFiles
 import Tensor
 
 /// Adam (Kingma & Ba 2015) exactly as Keras 3 applies it (`keras.optimizers.Adam`, the peer's
@@ -50,6 +51,33 @@ public final class Adam: Optimizer {
             firstMoment.pointer.update(from: m.baseAddress!, count: m.count)
             secondMoment.pointer.update(from: v.baseAddress!, count: v.count)
         }
+    }
+
+    /// Writes `adam.step` and the moments `adam.m`, `adam.v` (empty before the first update).
+    public func save(into checkpoint: inout Checkpoint) {
+        checkpoint.integers.append(("adam.step", [UInt64(step)]))
+        checkpoint.tensors.append(("adam.m", firstMoment))
+        checkpoint.tensors.append(("adam.v", secondMoment))
+    }
+
+    /// Reads what `save` wrote: the three sections together, the moments of the store's size (or
+    /// empty at step 0), the step a count. None of them (an SGD run's checkpoint): a new Adam.
+    public func restore(from checkpoint: Checkpoint, parameterCount: Int, path: String) throws {
+        let hasStep = checkpoint.integers("adam.step") != nil
+        let hasMoments = (checkpoint.tensor("adam.m") != nil, checkpoint.tensor("adam.v") != nil)
+        if !hasStep && hasMoments == (false, false) { return }
+        guard let step = try checkpoint.count("adam.step", path: path),
+              let m = try checkpoint.tensor("adam.m", counts: [0, parameterCount], path: path),
+              let v = try checkpoint.tensor("adam.v", counts: [m.count], path: path) else {
+            let missing = !hasStep ? "adam.step" : !hasMoments.0 ? "adam.m" : "adam.v"
+            throw CheckpointError.badSection(path: path, name: missing, reason: "is missing (Adam keeps adam.step, adam.m and adam.v together)")
+        }
+        // The moments are allocated at the first update, so empty ones belong to step 0 alone.
+        guard (m.count == 0) == (step == 0) else {
+            throw CheckpointError.badSection(path: path, name: "adam.m", reason: "holds \(m.count) floats at step \(step)")
+        }
+        restore(step: step, firstMoment: UnsafeBufferPointer(start: m.pointer, count: m.count),
+                secondMoment: UnsafeBufferPointer(start: v.pointer, count: v.count))
     }
 
     /// One step over every parameter.

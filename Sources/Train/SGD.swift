@@ -1,3 +1,4 @@
+import ModelFiles
 import Tensor
 
 /// Plain stochastic gradient descent, as the TF tutorial trains (`GradientDescentOptimizer`,
@@ -15,4 +16,8 @@ public final class SGD: Optimizer {
         let rate = learningRate
         for k in 0..<parameters.count { w[k] -= g[k] * rate }    // vectorized; memory-bound
     }
+
+    /// SGD keeps no state between steps: nothing to save or restore.
+    public func save(into checkpoint: inout Checkpoint) {}
+    public func restore(from checkpoint: Checkpoint, parameterCount: Int, path: String) throws {}
 }

@@ -7,8 +7,10 @@ import Eval
 import IO
 import Loss
 import Model
+import ModelFiles
 import Tensor
 import Text
+import Translation
 
 /// Set by SIGINT/SIGTERM; the training loop checks it between steps, saves and stops.
 nonisolated(unsafe) private var stopRequested: Int32 = 0
@@ -33,9 +35,6 @@ public final class Trainer {
         public init() {}
     }
 
-    /// Dev translation for BLEU: the model's greedy output for the prepared dev sources, as text.
-    public typealias DevTranslator = (_ model: Seq2Seq, _ parameters: ParameterStore, _ sources: [[Int32]]) -> [String]
-
     let directory: ModelDirectory
     let options: Options
     let recipe: Recipe
@@ -43,7 +42,9 @@ public final class Trainer {
     let dev: ParallelCorpus
     let devReferences: [String]
     let buckets: Buckets
-    let devTranslator: DevTranslator?
+    /// Greedy translations of the dev sources as text, for dev BLEU (nil: the target language
+    /// has no detokenizer, and dev BLEU is 0).
+    let devTranslator: PreparedSourceTranslator?
     let model: Seq2Seq
     let layout: ParameterLayout
     let parameters: ParameterStore
@@ -60,14 +61,14 @@ public final class Trainer {
     ///   - train, dev: prepared pairs as ids; `devReferences` the raw dev targets BLEU compares with.
     ///   - resume: continue from `last.ckpt` when there is one.
     public init(directory: ModelDirectory, train: ParallelCorpus, dev: ParallelCorpus, devReferences: [String],
-                devTranslator: DevTranslator?, resume: Bool, options: Options) throws {
+                resume: Bool, options: Options) throws {
         self.directory = directory
         self.options = options
         recipe = directory.recipe
         self.train = train
         self.dev = dev
         self.devReferences = devReferences
-        self.devTranslator = devTranslator
+        devTranslator = try? PreparedSourceTranslator(directory: directory, threads: options.threads)
         buckets = Buckets(corpus: train, shapes: recipe.data.buckets.map { (source: $0[0], target: $0[1]) })
         guard train.count > 0 else { throw TrainingError.noTrainingPairs }
         guard buckets.pairCount > 0 else {
@@ -81,17 +82,21 @@ public final class Trainer {
         self.layout = layout
         parameters = ParameterStore(layout: layout)
         let seed = UInt64(recipe.train.seed)
-        if recipe.train.loss == "sampled" {
+        switch recipe.train.loss {
+        case .sampled:
             let sampler = LogUniformSampler(rangeMax: directory.targetVocabulary.count, seed: seed &+ 17)
             self.sampler = sampler
             loss = SampledSoftmax(weight: model.outputWeight, bias: model.outputBias,
                                   numSampled: min(recipe.train.numSampled, directory.targetVocabulary.count), sampler: sampler)
-        } else {
+        case .full:
             sampler = nil
             loss = SoftmaxCrossEntropy(weight: model.outputWeight, bias: model.outputBias)
         }
         let rate = Float(recipe.train.learningRate)
-        optimizer = recipe.train.optimizer == "sgd" ? SGD(learningRate: rate) : Adam(learningRate: rate)
+        optimizer = switch recipe.train.optimizer {
+        case .adam: Adam(learningRate: rate)
+        case .sgd: SGD(learningRate: rate)
+        }
         training = TrainingStep(model: model, loss: loss, optimizer: optimizer, parameters: parameters,
                                 workspace: Workspace(), maxGradientNorm: Float(recipe.train.maxGradientNorm))
         let sizes = buckets.members.map(\.count)
@@ -102,15 +107,9 @@ public final class Trainer {
         if resume && FileSystem.exists(last) {
             let checkpoint = try Checkpoint(contentsOf: last)
             try directory.verify(checkpoint, layout: layout, path: last)
-            guard let saved = TrainingState(checkpoint: checkpoint, buckets: sizes.count) else {
-                throw CheckpointError.foreign(path: last, reason: "it holds no training state for these buckets")
-            }
+            let saved = try TrainingState(checkpoint: checkpoint, bucketSizes: sizes, path: last)
+            try optimizer.restore(from: checkpoint, parameterCount: layout.count, path: last)
             parameters.values.pointer.update(from: checkpoint.tensor("parameters")!.pointer, count: layout.count)
-            if let adam = optimizer as? Adam, let m = checkpoint.tensor("adam.m"), let v = checkpoint.tensor("adam.v"),
-               let step = checkpoint.integers("adam.step")?.first {
-                adam.restore(step: Int(step), firstMoment: UnsafeBufferPointer(start: m.pointer, count: m.count),
-                             secondMoment: UnsafeBufferPointer(start: v.pointer, count: v.count))
-            }
             state = saved
             order = BatchOrder(bucketSizes: sizes, batchSize: recipe.train.batchSize, seed: seed, state: saved.order)
             sampler?.state = saved.samplerState
@@ -265,7 +264,7 @@ public final class Trainer {
         var bleu = 0.0
         if let devTranslator, !devReferences.isEmpty {
             let sources = (0..<dev.count).map { i in Array(dev.sourceIDs[dev.sourceRange(i)]) }
-            let hypotheses = devTranslator(model, parameters, sources)
+            let hypotheses = devTranslator.translate(model: model, parameters: parameters, sources: sources)
             bleu = BLEU().corpusScore(hypotheses: hypotheses, references: [devReferences]).score
         }
         let improvedBLEU = bleu > state.bestBLEU
@@ -303,11 +302,7 @@ public final class Trainer {
         directory.stamp(&checkpoint, layout: layout)
         state.save(into: &checkpoint)
         checkpoint.tensors.append(("parameters", parameters.values))
-        if let adam = optimizer as? Adam {
-            checkpoint.integers.append(("adam.step", [UInt64(adam.step)]))
-            checkpoint.tensors.append(("adam.m", adam.firstMoment))
-            checkpoint.tensors.append(("adam.v", adam.secondMoment))
-        }
+        optimizer.save(into: &checkpoint)
         try checkpoint.write(to: directory.checkpointPath(choice))
     }
 

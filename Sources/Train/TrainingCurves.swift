@@ -17,7 +17,7 @@ public struct TrainingCurves: Sendable {
         var doc = SVGDocument(width: 760, height: 560)
         doc.text(title, x: 380, y: 24, size: 16, anchor: "middle", bold: true)
         let lastStep = max(1, (train.map(\.step) + dev.map(\.step)).max() ?? 1)
-        let perplexities = (train.map(\.perplexity) + dev.map(\.perplexity)).filter { $0.isFinite && $0 > 0 }
+        let perplexities = (train.map(\.perplexity) + dev.map(\.perplexity)).filter(Self.plottable)
         let low = max(1, (perplexities.min() ?? 1) * 0.9), high = max(low * 2, (perplexities.max() ?? 10) * 1.1)
         let top = Panel(x: 70, y: 50, width: 640, height: 200, steps: lastStep)
         top.axes(&doc, label: "perplexity (log scale)")
@@ -27,8 +27,8 @@ public struct TrainingCurves: Sendable {
             doc.line(x1: top.x, y1: py(tick), x2: top.x + top.width, y2: py(tick), stroke: "#ddd")
             doc.text(Self.label(tick), x: top.x - 6, y: py(tick) + 4, size: 11, anchor: "end")
         }
-        doc.polyline(train.filter { $0.perplexity.isFinite && $0.perplexity > 0 }.map { (top.px($0.step), py($0.perplexity)) }, stroke: "#1f77b4")
-        let devPoints = dev.filter { $0.perplexity.isFinite && $0.perplexity > 0 }.map { (top.px($0.step), py($0.perplexity)) }
+        doc.polyline(train.filter { Self.plottable($0.perplexity) }.map { (top.px($0.step), py($0.perplexity)) }, stroke: "#1f77b4")
+        let devPoints = dev.filter { Self.plottable($0.perplexity) }.map { (top.px($0.step), py($0.perplexity)) }
         doc.polyline(devPoints, stroke: "#d62728")
         for point in devPoints { doc.circle(x: point.0, y: point.1, radius: 3, fill: "#d62728") }
         doc.line(x1: 500, y1: 62, x2: 525, y2: 62, stroke: "#1f77b4", width: 2)
@@ -56,6 +56,12 @@ public struct TrainingCurves: Sendable {
             doc.text("step", x: panel.x + panel.width / 2, y: panel.y + panel.height + 34, size: 12, anchor: "middle")
         }
         return doc.rendered
+    }
+
+    /// A perplexity the log-scale panel can show: 1.1 × one near Double's largest was infinite,
+    /// and the ticks up to infinity never ended (a resumed run's curve holds what the log said).
+    static func plottable(_ perplexity: Double) -> Bool {
+        perplexity.isFinite && perplexity > 0 && perplexity < 1e300
     }
 
     struct Panel {

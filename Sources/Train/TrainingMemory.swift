@@ -1,6 +1,7 @@
 import IO
-import Model
 import Loss
+import Model
+import ModelFiles
 import Tensor
 
 /// An upper bound on the memory `nmt train` allocates for a recipe, within about a factor of 2,
@@ -26,10 +27,14 @@ public enum TrainingMemory {
         let S = Double(recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength)
         let T = Double(recipe.data.buckets.map { $0[1] }.max() ?? recipe.data.maxLength) + 1
 
-        var floats = P * (recipe.train.optimizer == "adam" ? 4 : 2)
+        let optimizerFloats: Double = switch recipe.train.optimizer {
+        case .adam: 2 * P              // m and v
+        case .sgd: 0
+        }
+        var floats = 2 * P + optimizerFloats
         if resuming { floats += 6 * P }
         floats += stepFloats(configuration: configuration, batch: B, sourceLength: S, targetLength: T,
-                             numSampled: recipe.train.loss == "full" ? nil : recipe.train.numSampled)
+                             numSampled: recipe.train.loss == .sampled ? recipe.train.numSampled : nil)
         floats += Double(1 << 22)        // the last of `Workspace`'s blocks, partly used
         floats += Seq2Seq.Inference.floats(configuration: configuration, rows: 64, sentences: 64, sourceLength: Int(S))
         return 4 * floats
@@ -56,15 +61,5 @@ public enum TrainingMemory {
         // Measured (`TrainingMemoryTests`, config S at batch 64): the workspace of a whole step
         // is 0.7 to 0.8 of this; backward's buffers reuse what forward no longer needs.
         return encoder + decoder + loss + evaluation
-    }
-}
-
-extension Recipe {
-    /// The network with the recipe's vocabulary sizes, the most a prepared corpus gives.
-    public var largestConfiguration: Seq2SeqConfiguration {
-        Seq2SeqConfiguration(sourceVocabularySize: data.sourceVocabulary, targetVocabularySize: data.targetVocabulary,
-                             embedding: model.embedding, hidden: model.hidden, layers: model.layers,
-                             score: LuongAttention.Score(rawValue: model.attention) ?? .general,
-                             inputFeeding: model.inputFeeding, dropout: Float(model.dropout))
     }
 }

@@ -1,13 +1,12 @@
 import Decode
 import IO
 import Model
+import ModelFiles
 import Tensor
 import Text
-import Train
 
 /// Greedy translations of sources that are already ids (a prepared dev set) into text, as `nmt
-/// translate --beam 1` prints them: what `nmt train` scores dev BLEU on. Hand
-/// `translate(model:parameters:sources:)` to `Trainer` as its `DevTranslator`.
+/// translate --beam 1` prints them: what `nmt train` scores dev BLEU on (`Trainer` makes one).
 public struct PreparedSourceTranslator: Sendable {
     let targetVocabulary: Vocabulary
     let postprocessor: Postprocessor

@@ -4,9 +4,9 @@ import Glibc
 import Decode
 import IO
 import Model
+import ModelFiles
 import Tensor
 import Text
-import Train
 
 /// `nmt translate`'s pipeline over a model directory, raw text in, text out:
 /// NFC → tokenize (the recipe's tokenizer and lowercasing) → BPE (the directory's codes) → ids →

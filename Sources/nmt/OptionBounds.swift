@@ -1,5 +1,5 @@
 import IO
-import Train
+import ModelFiles
 
 /// A number option outside its documented range: one line naming it (`--beam must be in
 /// 1...256, not 100000`). Thrown from `validate()`, before any work.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Data
 import IO
+import ModelFiles
 import Text
 import Train
 
@@ -104,7 +105,6 @@ struct TrainCommand: ParsableCommand {
         trainerOptions.quiet = common.quiet
         trainerOptions.threads = common.threads
         let trainer = try Trainer(directory: directory, train: train, dev: dev, devReferences: references,
-                                  devTranslator: DevTranslation.make(directory: directory, threads: common.threads),
                                   resume: resume, options: trainerOptions)
         if try !trainer.run() { throw ExitCode(130) }
     }

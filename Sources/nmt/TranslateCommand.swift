@@ -1,7 +1,7 @@
 import ArgumentParser
 import IO
+import ModelFiles
 import Tensor
-import Train
 import Translation
 
 /// `nmt translate`: raw text in, translated text out, with a trained model directory.

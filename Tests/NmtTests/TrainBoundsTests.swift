@@ -1,7 +1,7 @@
 import Foundation
+import ModelFiles
 import Testing
 import TestSupport
-import Train
 
 /// Issue 11 on `nmt train`: ranges and memory checked before work (defect 3), `name` kept
 /// inside the working directory (5), the learning-rate floor and early stopping (6), and the

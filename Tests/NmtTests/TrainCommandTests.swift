@@ -1,7 +1,7 @@
 import Foundation
+import ModelFiles
 import Testing
 import TestSupport
-import Train
 
 /// `nmt train` end to end on a 40-pair toy corpus with a model that trains in a second.
 @Suite(.serialized) struct TrainCommandTests {

@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 import Tensor
 import Testing
 @testable import Train
@@ -102,6 +103,40 @@ private func setGradients(_ store: ParameterStore, _ views: [ParameterView], _ g
                         secondMoment: UnsafeBufferPointer(start: first.secondMoment.pointer, count: first.secondMoment.count))
         for g in gradients[2...] { setGradients(resumedStore, views, g); resumed.update(resumedStore) }
         #expect(flat(resumedStore, views) == flat(store, views) && resumed.step == 4)
+    }
+
+    /// Adam writes its own sections and continues from them as an uninterrupted run; SGD writes
+    /// none; a moment of the wrong size is an error naming the file and the section.
+    @Test func optimizersSaveAndRestoreTheirOwnSections() throws {
+        let fixture = OptimizerFixture.json
+        let gradients = (fixture["gradients"] as! [Any]).map(OptimizerFixture.floats)
+        let (store, views) = twoTensorStore(values: OptimizerFixture.floats(fixture["weights"]))
+        let adam = Adam(learningRate: 0.01)
+        for g in gradients { setGradients(store, views, g); adam.update(store) }
+
+        let (resumedStore, _) = twoTensorStore(values: OptimizerFixture.floats(fixture["weights"]))
+        let first = Adam(learningRate: 0.01)
+        var checkpoint = Checkpoint()
+        first.save(into: &checkpoint)                 // before any update: empty moments at step 0
+        try Adam(learningRate: 0.01).restore(from: checkpoint, parameterCount: store.count, path: "a.ckpt")
+        for g in gradients[0..<2] { setGradients(resumedStore, views, g); first.update(resumedStore) }
+        checkpoint = Checkpoint()
+        first.save(into: &checkpoint)
+        #expect(checkpoint.integers.map(\.name) == ["adam.step"] && checkpoint.tensors.map(\.name) == ["adam.m", "adam.v"])
+        let resumed = Adam(learningRate: 0.01)
+        try resumed.restore(from: checkpoint, parameterCount: store.count, path: "a.ckpt")
+        for g in gradients[2...] { setGradients(resumedStore, views, g); resumed.update(resumedStore) }
+        #expect(flat(resumedStore, views) == flat(store, views) && resumed.step == 4)
+
+        var sgd = Checkpoint()
+        SGD(learningRate: 1).save(into: &sgd)
+        #expect(sgd.integers.isEmpty && sgd.tensors.isEmpty && sgd.texts.isEmpty)
+        try Adam(learningRate: 0.01).restore(from: sgd, parameterCount: store.count, path: "a.ckpt")     // a new Adam
+
+        checkpoint.tensors = checkpoint.tensors.map { ($0.name, FloatBuffer(count: $0.name == "adam.v" ? 8 : $0.buffer.count)) }
+        #expect(throws: CheckpointError.badSection(path: "a.ckpt", name: "adam.v", reason: "holds 8 floats, not \(store.count)")) {
+            try Adam(learningRate: 0.01).restore(from: checkpoint, parameterCount: store.count, path: "a.ckpt")
+        }
     }
 
     /// The vector loop against the scalar formula on a larger store (one step from zero moments).

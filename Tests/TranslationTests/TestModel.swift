@@ -1,9 +1,9 @@
 import IO
 import Model
+import ModelFiles
 import Tensor
 import TestSupport
 import Text
-import Train
 
 /// A model directory made in the test: tiny vocabularies, no BPE, random weights, buckets of at
 /// most 6 source tokens (so that longer lines are translated in pieces).

@@ -1,8 +1,8 @@
 import Foundation
+import ModelFiles
 import Testing
 import TestSupport
 @testable import Translation
-import Train
 
 /// Issue 11, defect 3: every number of `nmt translate` has a range checked before any work, and
 /// the memory a decode needs is checked against the machine before anything is allocated.

@@ -3,8 +3,8 @@ import Glibc
 #endif
 import FuzzSupport
 import IO
+import ModelFiles
 import Tensor
-import Train
 
 /// The checkpoint reader, `Checkpoint(contentsOf:)`.
 ///

@@ -1,6 +1,6 @@
 import FuzzSupport
 import IO
-import Train
+import ModelFiles
 
 /// The recipe reader, `Recipe(contentsOf:)` (UTF-8 check, then `Recipe(yaml:path:)`).
 ///

@@ -1,9 +1,9 @@
 import FuzzSupport
 import IO
 import Model
+import ModelFiles
 import Tensor
 import Text
-import Train
 import Translation
 
 /// `nmt translate`'s line handling (`Translator.translate(input:output:)`: the line reader, UTF-8

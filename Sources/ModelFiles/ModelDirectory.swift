@@ -66,10 +66,7 @@ public struct ModelDirectory: Sendable {
 
     /// The network's shape: the recipe's model section with this directory's vocabulary sizes.
     public var configuration: Seq2SeqConfiguration {
-        Seq2SeqConfiguration(sourceVocabularySize: sourceVocabulary.count, targetVocabularySize: targetVocabulary.count,
-                             embedding: recipe.model.embedding, hidden: recipe.model.hidden, layers: recipe.model.layers,
-                             score: LuongAttention.Score(rawValue: recipe.model.attention) ?? .general,
-                             inputFeeding: recipe.model.inputFeeding, dropout: Float(recipe.model.dropout))
+        recipe.configuration(sourceVocabularySize: sourceVocabulary.count, targetVocabularySize: targetVocabulary.count)
     }
 
     /// What a checkpoint must match to belong here: the layout, the vocabularies and codes, and

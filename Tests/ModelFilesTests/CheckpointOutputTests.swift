@@ -6,7 +6,7 @@ import IO
 import Tensor
 import TestSupport
 import Testing
-@testable import Train
+@testable import ModelFiles
 
 /// Checkpoints go through `OutputFile` (issue 11): a symlinked checkpoint stays a link, a failed
 /// write throws naming the file and leaves the previous checkpoint whole.

@@ -1,7 +1,7 @@
 import IO
 import TestSupport
 import Testing
-@testable import Train
+@testable import ModelFiles
 
 /// The inputs on which `Tests/Fuzz` crashed the recipe and checkpoint readers (kept under
 /// `Tests/Fuzz/crashes/`), fed to the same functions with the same properties as the fuzz targets

@@ -5,7 +5,7 @@ import IO
 import Tensor
 import TestSupport
 import Testing
-@testable import Train
+@testable import ModelFiles
 
 @Suite struct CheckpointTests {
     func sample() -> Checkpoint {
