@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Two builds of nmt side by side, for a change that must not be slower: `nmt bench train` (S full,
+# M sampled) and `nmt bench translate` (S and M, beam 1 and 5), the two binaries alternating,
+# N runs each; prints the median of each and the ratio AFTER / BEFORE (above 1: AFTER is faster).
+#   bash Benchmarks/compare-builds.sh BEFORE AFTER [N]      (N defaults to 3)
+# e.g. a release build of the old commit copied aside, and .build/release/nmt. Run it on an idle
+# machine: it waits (up to IDLE_WAIT seconds, default 600) until the CPUs are 90% idle for 3 s
+# before each run.
+set -euo pipefail
+before=${1:?usage: compare-builds.sh BEFORE AFTER [N]}
+after=${2:?usage: compare-builds.sh BEFORE AFTER [N]}
+runs=${3:-3}
+idle_wait=${IDLE_WAIT:-600}
+hz=$(getconf CLK_TCK)
+busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+cores() { grep -c '^cpu[0-9]' /proc/stat; }
+wait_idle() {
+    local start=$SECONDS a b
+    while (( SECONDS - start < idle_wait )); do
+        a=$(busy); sleep 3; b=$(busy)
+        if (( (b - a) * 100 < 3 * hz * $(cores) * 10 )); then return; fi
+    done
+    echo "compare-builds.sh: the machine stayed busy for ${idle_wait}s; measuring anyway" >&2
+}
+field() { python3 -c 'import json, sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+printf '%-22s %14s %14s %7s\n' benchmark before after ratio
+while IFS='|' read -r name metric args; do
+    b=(); a=(); log=""
+    for _ in $(seq "$runs"); do
+        for side in before after; do
+            binary=$before; [ "$side" = after ] && binary=$after
+            wait_idle
+            # shellcheck disable=SC2086
+            value=$("$binary" bench $args --threads 2 | field "$metric")
+            if [ "$side" = before ]; then b+=("$value"); else a+=("$value"); fi
+            log+=" $side $(printf '%.1f' "$value")"
+        done
+    done
+    mb=$(printf '%s\n' "${b[@]}" | median); ma=$(printf '%s\n' "${a[@]}" | median)
+    printf '%-22s %14.1f %14.1f %6.3fx\n' "$name" "$mb" "$ma" "$(echo "$ma / $mb" | bc -l)"
+    echo "  runs ($metric):$log"
+done <<'LIST'
+train S full|tokens_per_second|train --config S --loss full --steps 20
+train M sampled|tokens_per_second|train --config M --loss sampled --steps 10
+translate S beam 1|sentences_per_second|translate --config S --beam 1 --sentences 640
+translate S beam 5|sentences_per_second|translate --config S --beam 5 --sentences 640
+translate M beam 1|sentences_per_second|translate --config M --beam 1 --sentences 640
+translate M beam 5|sentences_per_second|translate --config M --beam 5 --sentences 640
+LIST
