@@ -7,23 +7,12 @@
 # machine: it waits (up to IDLE_WAIT seconds, default 600) until the CPUs are 90% idle for 3 s
 # before each run.
 set -euo pipefail
-before=${1:?usage: compare-builds.sh BEFORE AFTER [N]}
-after=${2:?usage: compare-builds.sh BEFORE AFTER [N]}
+before=$(realpath "${1:?usage: compare-builds.sh BEFORE AFTER [N]}")
+after=$(realpath "${2:?usage: compare-builds.sh BEFORE AFTER [N]}")
 runs=${3:-3}
-idle_wait=${IDLE_WAIT:-600}
-hz=$(getconf CLK_TCK)
-busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
-cores() { grep -c '^cpu[0-9]' /proc/stat; }
-wait_idle() {
-    local start=$SECONDS a b
-    while (( SECONDS - start < idle_wait )); do
-        a=$(busy); sleep 3; b=$(busy)
-        if (( (b - a) * 100 < 3 * hz * $(cores) * 10 )); then return; fi
-    done
-    echo "compare-builds.sh: the machine stayed busy for ${idle_wait}s; measuring anyway" >&2
-}
-field() { python3 -c 'import json, sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+script=compare-builds.sh
+cd "$(dirname "$0")/.."
+source Benchmarks/idle.sh
 
 printf '%-22s %14s %14s %7s\n' benchmark before after ratio
 while IFS='|' read -r name metric args; do

@@ -9,29 +9,14 @@
 threads=2
 python=${PEER_PYTHON:-/tmp/peer/bin/python}
 peer=${PEER:-../shared/peers/tf_seq2seq.py}
-idle_wait=${IDLE_WAIT:-600}
+source Benchmarks/idle.sh
 [ -x "$python" ] || { echo "$script: no peer python at $python (see shared/peers/README.md)" >&2; exit 1; }
 [ -f "$peer" ] || { echo "$script: no peer at $peer" >&2; exit 1; }
 swift build -c release --product nmt >/dev/null
 nmt=.build/release/nmt
 export TF_CPP_MIN_LOG_LEVEL=3
-hz=$(getconf CLK_TCK)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-field() { python3 -c 'import json, sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }     # user nice system irq softirq steal
-cores() { grep -c '^cpu[0-9]' /proc/stat; }
-
-wait_idle() {   # until the whole machine is ≥ 90% idle over 3 s
-    local start=$SECONDS a b
-    while (( SECONDS - start < idle_wait )); do
-        a=$(busy); sleep 3; b=$(busy)
-        if (( (b - a) * 100 < 3 * hz * $(cores) * 10 )); then return; fi
-    done
-    echo "$script: the machine stayed busy for ${idle_wait}s; measuring anyway" >&2
-}
 
 # measure CMD...: runs CMD once on an idle machine; sets $out (its stdout) and $other (CPU
 # seconds other processes used during the run, per second of the run).
