@@ -384,21 +384,3 @@ public enum PrepareError: UserError, Equatable {
         }
     }
 }
-
-/// 64-bit FNV-1a: a fast, stable hash for fingerprints (not for security).
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ bytes: [UInt8]) { bytes.withUnsafeBytes { add($0) } }
-
-    mutating func add(_ bytes: UnsafeRawBufferPointer) {
-        var h = value
-        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        value = h
-    }
-
-    var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-}

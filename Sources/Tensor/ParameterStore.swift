@@ -30,11 +30,9 @@ public struct ParameterLayout: Sendable {
 
     /// A stable hash of the names and shapes, so that a checkpoint is never loaded into another model.
     public var fingerprint: UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for view in views {
-            for byte in "\(view.name):\(view.rows)x\(view.columns);".utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        }
-        return hash
+        var hash = FNV1a()
+        for view in views { hash.add(Array("\(view.name):\(view.rows)x\(view.columns);".utf8)) }
+        return hash.value
     }
 }
 

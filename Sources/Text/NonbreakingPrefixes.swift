@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import IO
 
 /// Moses' nonbreaking prefix lists for English and French, and a lookup over them.
 ///
@@ -118,12 +119,13 @@ public struct NonbreakingPrefixes: Sendable {
         }
     }
 
-    /// FNV-1a over the scalars.
+    /// FNV-1a over the scalars, one scalar a unit, with its high bits folded into the low ones
+    /// that pick the slot.
     @inline(__always)
     private static func hash(_ key: UnsafeBufferPointer<UInt32>) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for scalar in key { hash = (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3 }
-        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+        var hash = FNV1a()
+        for scalar in key { hash.add(unit: UInt64(scalar)) }
+        return Int(truncatingIfNeeded: hash.value ^ (hash.value >> 29))
     }
 
     /// The prefix files by language code.

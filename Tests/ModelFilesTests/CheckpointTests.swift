@@ -74,6 +74,15 @@ import Testing
         #expect(throws: CheckpointError.corrupted(path: file)) { try Checkpoint(contentsOf: file) }
     }
 
+    /// Checksums are stored in checkpoints: FNV-1a over 8-byte words, a tail as one word with its
+    /// length in the top byte, must keep giving what it gave (values from a Python reference).
+    @Test func checksumIsStable() {
+        let data = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        #expect(Checksum.of(data[...]) == 0x08db_096e_615c_52be)
+        #expect(Checksum.of(data[0..<13]) == 0xe734_fad2_b757_e77b)
+        #expect(Checksum.of([]) == 0xcbf2_9ce4_8422_2325)
+    }
+
     /// The checksum does not depend on how the bytes were cut into pieces.
     @Test func checksumIsIndependentOfChunking() {
         let data = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }

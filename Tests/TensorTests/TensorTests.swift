@@ -102,4 +102,13 @@ import IO
         _ = other.add("W", rows: 5, columns: 3)
         #expect(other.fingerprint != layout.fingerprint)
     }
+
+    /// Fingerprints are stored in checkpoints: FNV-1a over "name:rows×columns;" of each tensor
+    /// must keep giving what it gave (the value from an independent Python FNV-1a).
+    @Test func layoutFingerprintIsStable() {
+        var layout = ParameterLayout()
+        _ = layout.add("a", rows: 3, columns: 4)
+        _ = layout.add("b", rows: 1, columns: 16, startsAtZero: true)
+        #expect(layout.fingerprint == 0xce78_5368_0424_960b)
+    }
 }
