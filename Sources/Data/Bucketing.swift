@@ -128,13 +128,9 @@ public struct BatchOrder: Sendable {
         return (k, positions)
     }
 
-    /// Fisher–Yates shuffle of bucket `k` for pass `pass`, seeded from (seed, k, pass) alone.
+    /// The order of bucket `k` in pass `pass`, seeded from (seed, k, pass) alone.
     private func permutation(bucket k: Int, pass: Int) -> [Int] {
-        var order = Array(0..<sizes[k])
         var random = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(k) &* 1_000_003 &+ UInt64(pass))
-        if order.count > 1 {
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
-        }
-        return order
+        return random.permutation(of: sizes[k])
     }
 }

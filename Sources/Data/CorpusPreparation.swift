@@ -196,9 +196,8 @@ public enum CorpusPreparation {
                 throw PrepareError.splitTooLarge(path: sourcePath, lines: total, heldOut: dev + test)
             }
             // A seeded draw, so the same files always give the same splits.
-            var order = Array(0..<total)
             var random = SplitMix64(seed: 1)
-            for i in stride(from: total - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+            let order = random.permutation(of: total)
             var assignment = [UInt8](repeating: 0, count: total)
             for i in order[0..<dev] { assignment[i] = 1 }
             for i in order[dev..<(dev + test)] { assignment[i] = 2 }
