@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "LossTests", dependencies: ["Loss", "Tensor", "IO"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensor", "IO", "TestSupport"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "ModelFiles", "Loss", "Tensor", "IO", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Loss", "Tensor", "Data", "IO"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Loss", "Tensor", "Data", "IO", "Train"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "ModelFiles", "Train", "Tensor", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.

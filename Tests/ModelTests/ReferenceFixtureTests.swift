@@ -4,6 +4,7 @@ import Data
 import Loss
 import Tensor
 @testable import Model
+import Train
 
 /// The whole model against the independent NumPy reference (`Tests/Fixtures/make_model_fixtures.py`,
 /// float64, hand-derived backpropagation checked there against finite differences): a tiny
@@ -64,18 +65,8 @@ import Tensor
 
     /// forward → SoftmaxCrossEntropy (scale 1/B) → backward; gradients are ADDED into the store.
     static func lossAndGradients(model: Seq2Seq, batch: Batch, store: ParameterStore, workspace: Workspace) -> Double {
-        workspace.reset()
-        let cache = model.forward(batch, parameters: store, workspace: workspace, training: true)
-        let loss = SoftmaxCrossEntropy(weight: model.outputWeight, bias: model.outputBias)
-        let (value, dStates) = batch.decoderTarget.withUnsafeBufferPointer { labels in
-            batch.targetWeights.withUnsafeBufferPointer { weights in
-                loss.forwardBackward(states: cache.attentionalStates, labels: labels.baseAddress!,
-                                     weights: weights.baseAddress!, scale: 1 / Float(batch.size),
-                                     parameters: store, workspace: workspace)
-            }
-        }
-        model.backward(cache, dAttentionalStates: dStates, parameters: store, workspace: workspace)
-        return value
+        TrainingStep.lossAndGradients(batch, model: model, loss: SoftmaxCrossEntropy(weight: model.outputWeight, bias: model.outputBias),
+                                      parameters: store, workspace: workspace, zeroingGradients: false)
     }
 
     /// The largest |ours − reference| / max(|reference|, floor) over `range` of the flat buffers.

@@ -4,6 +4,7 @@ import IO
 import Tensor
 @testable import Loss
 @testable import Model
+import Train
 
 /// A batch as the tutorial builds one: sources reversed and padded on the left, targets
 /// `<go> y` / `y <eos>` padded on the right.
@@ -43,17 +44,8 @@ struct TinyModel {
     /// - Parameter lossWeights: the weights the loss uses (default: the batch's).
     @discardableResult
     func step(_ batch: Batch, lossWeights: [Float]? = nil, scale: Float? = nil, training: Bool = false, seed: UInt64 = 0) -> Double {
-        workspace.reset()
-        store.zeroGradients()
-        let cache = model.forward(batch, parameters: store, workspace: workspace, training: training, dropoutSeed: seed)
-        let (value, dStates) = batch.decoderTarget.withUnsafeBufferPointer { labels in
-            (lossWeights ?? batch.targetWeights).withUnsafeBufferPointer { weights in
-                loss.forwardBackward(states: cache.attentionalStates, labels: labels.baseAddress!, weights: weights.baseAddress!,
-                                     scale: scale ?? 1 / Float(batch.size), parameters: store, workspace: workspace)
-            }
-        }
-        model.backward(cache, dAttentionalStates: dStates, parameters: store, workspace: workspace)
-        return value
+        TrainingStep.lossAndGradients(batch, model: model, loss: loss, parameters: store, workspace: workspace,
+                                      training: training, dropoutSeed: seed, weights: lossWeights, scale: scale)
     }
 
     /// The loss alone (forward, evaluation).

@@ -4,6 +4,7 @@ import IO
 import Tensor
 @testable import Loss
 @testable import Model
+import Train
 
 /// Issue 11: training the shipped recipe grew resident memory without end (5 GB after 30 minutes)
 /// because the step's workspace kept a block for every oversized request at every position it
@@ -43,17 +44,9 @@ import Tensor
         }
         @discardableResult
         func step(_ batch: Batch, seed: UInt64, in workspace: Workspace) -> (loss: Double, gradients: [Float]) {
-            workspace.reset()
-            store.zeroGradients()
-            let cache = model.forward(batch, parameters: store, workspace: workspace, training: true, dropoutSeed: seed)
-            let result = batch.decoderTarget.withUnsafeBufferPointer { labels in
-                batch.targetWeights.withUnsafeBufferPointer { weights in
-                    loss.forwardBackward(states: cache.attentionalStates, labels: labels.baseAddress!, weights: weights.baseAddress!,
-                                         scale: 1 / Float(B), parameters: store, workspace: workspace)
-                }
-            }
-            model.backward(cache, dAttentionalStates: result.dStates, parameters: store, workspace: workspace)
-            return (result.loss, store.gradients.matrix.array)
+            let value = TrainingStep.lossAndGradients(batch, model: model, loss: loss, parameters: store, workspace: workspace,
+                                                      dropoutSeed: seed, scale: 1 / Float(B))
+            return (value, store.gradients.matrix.array)
         }
 
         step(batch(bucket: 2, full: true), seed: 0, in: workspace)

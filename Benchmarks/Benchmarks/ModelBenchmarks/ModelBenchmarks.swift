@@ -9,6 +9,7 @@ import IO
 import Loss
 import Model
 import Tensor
+import Train
 
 /// A model of config S or M with the peer's initialisation and its 8 synthetic batches.
 struct Setup {
@@ -29,17 +30,7 @@ struct Setup {
 
     /// Forward, loss and backward of one batch; returns the loss.
     func step(_ batch: Batch, loss: some TokenLoss) -> Double {
-        workspace.reset()
-        parameters.zeroGradients()
-        let cache = model.forward(batch, parameters: parameters, workspace: workspace, training: true)
-        let result = batch.decoderTarget.withUnsafeBufferPointer { labels in
-            batch.targetWeights.withUnsafeBufferPointer { weights in
-                loss.forwardBackward(states: cache.attentionalStates, labels: labels.baseAddress!, weights: weights.baseAddress!,
-                                     scale: 1 / Float(batch.size), parameters: parameters, workspace: workspace)
-            }
-        }
-        model.backward(cache, dAttentionalStates: result.dStates, parameters: parameters, workspace: workspace)
-        return result.loss
+        TrainingStep.lossAndGradients(batch, model: model, loss: loss, parameters: parameters, workspace: workspace)
     }
 }
 
