@@ -26,7 +26,7 @@ public struct SampledSoftmax: TokenLoss {
     private final class Scratch {
         var candidates = LogUniformSampler.Candidates()
         /// Rows with nonzero weight, in order.
-        var activeRows: [Int32] = []
+        var live = LiveRows()
         /// `columnOf[k]` is k's index in the current candidates, or −1 (reset after each call).
         var columnOf: [Int32]
         var sliceSquaredNorm = 0.0
@@ -80,8 +80,8 @@ public struct SampledSoftmax: TokenLoss {
         precondition(hidden == weight.columns, "states have \(hidden) columns, output.weight \(weight.columns)")
         precondition(sampled > 0 && candidates.expectedCounts.count == sampled, "bad candidate set")
         let dStates = workspace.matrix(rows: states.rows, columns: hidden)
-        let active = activeRows(weights: weights, count: states.rows)
-        let rows = active.count
+        scratch.live.select(labels: labels, weights: weights, count: states.rows, vocabulary: vocabulary)
+        let active = scratch.live.rows, rows = active.count
         scratch.sliceSquaredNorm = 0
         if rows == 0 { return (0, dStates) }
 
@@ -90,8 +90,7 @@ public struct SampledSoftmax: TokenLoss {
 
         // 1. Gather: the active states X [n, H]; the candidates' weight rows W′ [S, H] and their
         //    bias minus log Q [S]; each candidate's column (for accidental hits).
-        let inputs = workspace.uninitialized(rows: rows, columns: hidden)
-        for i in 0..<rows { inputs.row(i).update(from: states.row(Int(active[i])), count: hidden) }
+        let inputs = scratch.live.gather(states, workspace: workspace)
         let candidateWeight = workspace.uninitialized(rows: sampled, columns: hidden)
         let candidateBias = workspace.uninitialized(rows: 1, columns: sampled).base
         let biasSums = workspace.matrix(rows: 1, columns: sampled).base     // Σ_rows dLogits, for output.bias
@@ -115,8 +114,7 @@ public struct SampledSoftmax: TokenLoss {
         var loss = 0.0
         scratch.columnOf.withUnsafeBufferPointer { columnOf in
             for i in 0..<rows {
-                let row = Int(active[i]), label = Int(labels[row])
-                precondition(label >= 0 && label < vocabulary, "label \(label) at row \(row) out of range 0..<\(vocabulary)")
+                let row = active[i], label = Int(labels[row])
                 let logQ = log(sampler.expectedCount(of: label, numSampled: sampled, numTries: candidates.numTries))
                 let trueLogit = dot(inputs.row(i), outputWeight.row(label), count: hidden) + outputBias[label] - logQ
                 let hit = Int(columnOf[label])
@@ -147,7 +145,7 @@ public struct SampledSoftmax: TokenLoss {
             }
         }
         for i in 0..<rows {
-            let row = Int(active[i]), label = Int(labels[row]), dTrue = trueGradient[i]
+            let row = active[i], label = Int(labels[row]), dTrue = trueGradient[i]
             addScaled(dInputs.row(i), outputWeight.row(label), dTrue, count: hidden)
             addScaled(weightGradient.row(label), inputs.row(i), dTrue, count: hidden)
             biasGradient[label] += dTrue
@@ -158,42 +156,13 @@ public struct SampledSoftmax: TokenLoss {
         return (loss, dStates)
     }
 
-    /// Full-softmax cross-entropy over the whole vocabulary (dev perplexity), `evaluationRows`
-    /// rows at a time: Σ weights·CE and Σ weights over the rows of nonzero weight.
-    /// - Complexity: one GEMM of 2·n·V·H flops and n·V exponentials (200 ms for a config-M batch).
+    /// Full-softmax cross-entropy over the whole vocabulary (dev perplexity), as TF evaluates:
+    /// `SoftmaxCrossEntropy`'s, `evaluationRows` rows at a time.
     public func evaluate(states: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>,
                          parameters: ParameterStore, workspace: Workspace) -> (crossEntropy: Double, weight: Double) {
-        let hidden = states.columns, vocabulary = weight.rows
-        precondition(hidden == weight.columns, "states have \(hidden) columns, output.weight \(weight.columns)")
-        let active = activeRows(weights: weights, count: states.rows)
-        if active.isEmpty { return (0, 0) }
-        let outputWeight = parameters.value(weight), outputBias = parameters.value(bias).base
-        let block = min(Self.evaluationRows, active.count)
-        let inputs = workspace.uninitialized(rows: block, columns: hidden)
-        let logits = workspace.uninitialized(rows: block, columns: vocabulary)
-        var crossEntropy = 0.0, total = 0.0
-        for start in stride(from: 0, to: active.count, by: block) {
-            let count = min(block, active.count - start)
-            for i in 0..<count { inputs.row(i).update(from: states.row(Int(active[start + i])), count: hidden) }
-            let x = inputs.rows(0..<count), z = logits.rows(0..<count)
-            GEMM.multiply(x, outputWeight, transposeB: true, into: z)
-            for i in 0..<count {
-                let row = Int(active[start + i]), label = Int(labels[row])
-                precondition(label >= 0 && label < vocabulary, "label \(label) at row \(row) out of range 0..<\(vocabulary)")
-                let r = z.row(i)
-                let (maximum, sum) = Self.logSumExpParts(r, bias: outputBias, count: vocabulary)
-                crossEntropy += Double(weights[row]) * (log(sum) + Double(maximum) - Double(r[label]))
-                total += Double(weights[row])
-            }
-        }
-        return (crossEntropy, total)
-    }
-
-    /// The indices of the rows with nonzero weight (padding is skipped entirely).
-    private func activeRows(weights: UnsafePointer<Float>, count: Int) -> [Int32] {
-        scratch.activeRows.removeAll(keepingCapacity: true)
-        for row in 0..<count where weights[row] != 0 { scratch.activeRows.append(Int32(row)) }
-        return scratch.activeRows
+        SoftmaxCrossEntropy(weight: weight, bias: bias).evaluate(states: states, labels: labels, weights: weights,
+                                                                 parameters: parameters, workspace: workspace,
+                                                                 rowsPerBlock: Self.evaluationRows)
     }
 
     /// One row's softmax cross-entropy over [trueLogit, logits[j] + bias[j]…] with the true class at
@@ -240,34 +209,6 @@ public struct SampledSoftmax: TokenLoss {
         while j < count { logits[j] *= factor; biasSums[j] += logits[j]; j += 1 }
         let crossEntropy = Double(log(sum)) + Double(maximum) - Double(trueLogit)
         return (crossEntropy, trueExp * factor - gradientScale)
-    }
-
-    /// For a full-softmax row: adds `bias` into `logits` and returns its maximum and Σ exp(logit −
-    /// maximum), summed in eight Float lanes over blocks of 512 and across blocks in Double.
-    @inline(__always)
-    private static func logSumExpParts(_ logits: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, count: Int)
-        -> (maximum: Float, sum: Double) {
-        let vectorCount = count & ~7
-        var lanes = SIMD8<Float>(repeating: -.infinity)
-        var k = 0
-        while k < vectorCount {
-            let z = nmt_load8(logits + k) + nmt_load8(bias + k)
-            nmt_store8(logits + k, z)
-            lanes = nmt_max8(lanes, z)
-            k += 8
-        }
-        var maximum = nmt_reduce_max8(lanes)
-        while k < count { logits[k] += bias[k]; maximum = max(maximum, logits[k]); k += 1 }
-        var sum = 0.0
-        k = 0
-        while k < vectorCount {
-            let end = min(k + 512, vectorCount)
-            var sums = SIMD8<Float>()
-            while k < end { sums += nmt_exp8(nmt_load8(logits + k) - maximum); k += 8 }
-            sum += Double(sums.sum())
-        }
-        while k < count { sum += Double(exp(logits[k] - maximum)); k += 1 }
-        return (maximum, sum)
     }
 }
 

@@ -17,10 +17,12 @@ public struct SoftmaxCrossEntropy: TokenLoss, Sendable {
     /// - Complexity: 6·n·V·H floating-point operations for the n rows with nonzero weight.
     public func forwardBackward(states: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>, scale: Float,
                                 parameters: ParameterStore, workspace: Workspace) -> (loss: Double, dStates: Matrix) {
-        let live = LiveRows(states: states, labels: labels, weights: weights, vocabulary: weight.rows, workspace: workspace)
+        var live = LiveRows()
+        live.select(labels: labels, weights: weights, count: states.rows, vocabulary: weight.rows)
+        let liveStates = live.gather(states, workspace: workspace)
         let dStates = workspace.matrix(rows: states.rows, columns: states.columns)
         guard live.count > 0 else { return (0, dStates) }
-        let logits = self.logits(live.states, parameters: parameters, workspace: workspace)
+        let logits = self.logits(liveStates, parameters: parameters, workspace: workspace)
         let loss = live.labels.withUnsafeBufferPointer { labels in
             live.weights.withUnsafeBufferPointer { weights in
                 nmt_softmax_cross_entropy(Int32(logits.rows), Int32(logits.columns), logits.base, Int32(logits.stride),
@@ -29,7 +31,7 @@ public struct SoftmaxCrossEntropy: TokenLoss, Sendable {
             }
         }
         // The logits now hold dL/dlogits (and the bias gradient has their column sums).
-        GEMM.multiply(logits, transposeA: true, live.states, into: parameters.gradient(weight), beta: 1)
+        GEMM.multiply(logits, transposeA: true, liveStates, into: parameters.gradient(weight), beta: 1)
         let dLive = workspace.uninitialized(rows: live.count, columns: states.columns)
         GEMM.multiply(logits, parameters.value(weight), into: dLive)
         for (i, row) in live.rows.enumerated() { dStates.row(row).update(from: dLive.row(i), count: states.columns) }
@@ -38,13 +40,31 @@ public struct SoftmaxCrossEntropy: TokenLoss, Sendable {
 
     public func evaluate(states: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>,
                          parameters: ParameterStore, workspace: Workspace) -> (crossEntropy: Double, weight: Double) {
-        let live = LiveRows(states: states, labels: labels, weights: weights, vocabulary: weight.rows, workspace: workspace)
+        evaluate(states: states, labels: labels, weights: weights, parameters: parameters, workspace: workspace,
+                 rowsPerBlock: .max)
+    }
+
+    /// `evaluate`, with the logits of at most `rowsPerBlock` rows at a time ([rowsPerBlock, V] of
+    /// workspace instead of [rows, V]): the sampled softmax evaluates this way, having no [rows, V]
+    /// block of its own to reuse.
+    func evaluate(states: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>,
+                  parameters: ParameterStore, workspace: Workspace, rowsPerBlock: Int) -> (crossEntropy: Double, weight: Double) {
+        var live = LiveRows()
+        live.select(labels: labels, weights: weights, count: states.rows, vocabulary: weight.rows)
+        let liveStates = live.gather(states, workspace: workspace)
         guard live.count > 0 else { return (0, 0) }
-        let logits = self.logits(live.states, parameters: parameters, workspace: workspace)
-        let crossEntropy = live.labels.withUnsafeBufferPointer { labels in
+        let block = min(rowsPerBlock, live.count)
+        let logits = workspace.uninitialized(rows: block, columns: weight.rows)
+        var crossEntropy = 0.0
+        live.labels.withUnsafeBufferPointer { labels in
             live.weights.withUnsafeBufferPointer { weights in
-                nmt_softmax_cross_entropy(Int32(logits.rows), Int32(logits.columns), logits.base, Int32(logits.stride),
-                                          parameters.value(bias).base, labels.baseAddress!, weights.baseAddress!, 1, 0, nil)
+                for start in stride(from: 0, to: live.count, by: block) {
+                    let count = min(block, live.count - start), z = logits.rows(0..<count)
+                    GEMM.multiply(liveStates.rows(start..<(start + count)), parameters.value(weight), transposeB: true, into: z)
+                    crossEntropy += nmt_softmax_cross_entropy(Int32(count), Int32(z.columns), z.base, Int32(z.stride),
+                                                              parameters.value(bias).base, labels.baseAddress! + start,
+                                                              weights.baseAddress! + start, 1, 0, nil)
+                }
             }
         }
         return (crossEntropy, live.weights.reduce(0) { $0 + Double($1) })
@@ -58,22 +78,35 @@ public struct SoftmaxCrossEntropy: TokenLoss, Sendable {
     }
 }
 
-/// The rows with nonzero weight, gathered: their states (contiguous, for one GEMM), labels and weights.
+/// The rows with nonzero weight (padding is left out entirely): their indices, labels and
+/// weights, and their states gathered contiguously for one GEMM. Both losses select rows this way;
+/// the sampled softmax keeps one and reselects into it, so that a step allocates nothing after
+/// the first.
 struct LiveRows {
-    var rows: [Int] = []
-    var labels: [Int32] = []
-    var weights: [Float] = []
-    var states: Matrix
+    private(set) var rows: [Int] = []
+    private(set) var labels: [Int32] = []
+    private(set) var weights: [Float] = []
 
-    init(states all: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>, vocabulary: Int, workspace: Workspace) {
-        for i in 0..<all.rows where weights[i] != 0 {
+    init() {}
+
+    /// Replaces the selection with the `count` rows whose weight is nonzero, keeping the arrays' storage.
+    mutating func select(labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>, count: Int, vocabulary: Int) {
+        rows.removeAll(keepingCapacity: true)
+        self.labels.removeAll(keepingCapacity: true)
+        self.weights.removeAll(keepingCapacity: true)
+        for i in 0..<count where weights[i] != 0 {
             precondition(labels[i] >= 0 && Int(labels[i]) < vocabulary, "label \(labels[i]) outside the vocabulary of \(vocabulary)")
             rows.append(i)
             self.labels.append(labels[i])
             self.weights.append(weights[i])
         }
-        states = workspace.uninitialized(rows: rows.count, columns: all.columns)
+    }
+
+    /// The selected rows of `all` [N, H], copied into a [count, H] workspace matrix.
+    func gather(_ all: Matrix, workspace: Workspace) -> Matrix {
+        let states = workspace.uninitialized(rows: rows.count, columns: all.columns)
         for (i, row) in rows.enumerated() { states.row(i).update(from: all.row(row), count: all.columns) }
+        return states
     }
 
     var count: Int { rows.count }

@@ -1,3 +1,4 @@
+import Foundation
 import IO
 import Tensor
 import Testing
@@ -71,6 +72,44 @@ import Testing
         #expect(worstDifference([crossEntropy], [fixture.evalCrossEntropy]) <= 1, "\(crossEntropy) vs \(fixture.evalCrossEntropy)")
         #expect(weight == fixture.evalWeight)
         #expect(projection.store.gradients.matrix.array.allSatisfy { $0 == 0 })
+    }
+
+    /// More live rows than `evaluationRows`, so evaluation runs block by block: it still gives
+    /// the full softmax's cross-entropy (checked in Double here), and the unblocked evaluation's.
+    @Test func evaluatesInBlocksOfRows() {
+        let vocabulary = 40, hidden = 5, rows = 2 * SampledSoftmax.evaluationRows + 37
+        let projection = Projection(vocabulary: vocabulary, hidden: hidden, numSampled: 8)
+        var random = SplitMix64(seed: 11)
+        func uniform() -> Float { Float(random.next() >> 40) * 0x1p-23 - 1 }
+        for k in 0..<(vocabulary * hidden) { projection.weight.base[k] = uniform() }
+        for k in 0..<vocabulary { projection.bias.base[k] = uniform() }
+        let statesBuffer = FloatBuffer(count: rows * hidden)
+        let states = Matrix(statesBuffer.pointer, rows: rows, columns: hidden)
+        for k in 0..<(rows * hidden) { states.base[k] = 3 * uniform() }
+        let labels = (0..<rows).map { Int32($0 * 7 % vocabulary) }
+        let weights = (0..<rows).map { $0 % 5 == 0 ? Float(0) : $0 % 3 == 0 ? 0.5 : 1 }
+
+        var reference = 0.0
+        for r in 0..<rows where weights[r] != 0 {
+            let logits = (0..<vocabulary).map { v in
+                Double(projection.bias[0, v]) + (0..<hidden).reduce(0.0) { $0 + Double(states[r, $1]) * Double(projection.weight[v, $1]) }
+            }
+            let maximum = logits.max()!
+            reference += Double(weights[r]) * (maximum + log(logits.reduce(0) { $0 + exp($1 - maximum) }) - logits[Int(labels[r])])
+        }
+        let (blocked, unblocked) = labels.withUnsafeBufferPointer { l in
+            weights.withUnsafeBufferPointer { w in
+                (projection.loss.evaluate(states: states, labels: l.baseAddress!, weights: w.baseAddress!,
+                                          parameters: projection.store, workspace: projection.workspace),
+                 SoftmaxCrossEntropy(weight: projection.loss.weight, bias: projection.loss.bias)
+                    .evaluate(states: states, labels: l.baseAddress!, weights: w.baseAddress!,
+                              parameters: projection.store, workspace: Workspace()))
+            }
+        }
+        withExtendedLifetime(statesBuffer) {}
+        #expect(abs(blocked.crossEntropy - reference) <= 1e-5 * reference, "\(blocked.crossEntropy) vs \(reference)")
+        #expect(abs(blocked.crossEntropy - unblocked.crossEntropy) <= 1e-6 * reference)
+        #expect(blocked.weight == unblocked.weight && blocked.weight == Double(weights.reduce(0, +)))
     }
 
     /// Central differences of the loss (in Double) against every gradient of h, W and b, with
