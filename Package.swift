@@ -24,11 +24,12 @@ let package = Package(
         .target(name: "Text", dependencies: ["CICU", "IO"]),
         .target(name: "Data", dependencies: ["Text", "IO"]),
         .target(name: "Eval", dependencies: ["IO", "Text"]),
-        .target(name: "CKernels"),
+        // Lane-wise sqrt/exp for the loss and optimizer loops (Swift's are libm calls per lane);
+        // its nmt_exp.h is also the kernels' e^x.
+        .target(name: "CVectorMath"),
+        .target(name: "CKernels", dependencies: ["CVectorMath"]),
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels", "IO"]),
         .target(name: "Model", dependencies: ["Tensor", "Data", "IO"]),
-        // Lane-wise sqrt/exp for the loss and optimizer loops (Swift's are libm calls per lane).
-        .target(name: "CVectorMath"),
         .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
         // What a trained model is on disk: recipes, checkpoints and the model directory.
         .target(name: "ModelFiles", dependencies: ["Model", "Tensor", "Text", "IO", .product(name: "Yams", package: "Yams")]),

@@ -7,7 +7,8 @@
 
 // Built for x86-64-v4 (AVX-512), x86-64-v3 (AVX2, FMA) and the baseline, as CKernels is; the
 // loops below keep 16 independent lanes so that they vectorize without -ffast-math, and the
-// order of every addition is fixed, so all three give the same results.
+// order of every addition is fixed. As in CKernels, the clones with FMA fuse a·b + c and the
+// baseline does not, so the baseline rounds some results differently.
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && defined(__ELF__)
 #define NMT_DECODE_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
@@ -16,10 +17,10 @@
 
 #define LANES 16
 
-/// e^x for x ≤ 0 (the argument of a softmax less its maximum), 0 below −87.3 where `nmt_exp`
-/// clamps. Branch-free, so the loop calling it vectorizes.
+/// e^x for x ≤ 0 (the argument of a softmax less its maximum), 0 below NMT_EXP_LOW where
+/// `nmt_exp` clamps, as `nmt_exp8` gives. Branch-free, so the loop calling it vectorizes.
 static inline float exp_nonpositive(float x) {
-    return (x < -87.3f ? 0.0f : 1.0f) * nmt_exp(x);
+    return (x < NMT_EXP_LOW ? 0.0f : 1.0f) * nmt_exp(x);
 }
 
 /// Puts x (column id) into the sorted list values/ids of `*filled` ≤ k entries; when the list is

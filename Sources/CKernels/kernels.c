@@ -1,5 +1,5 @@
 #include "CKernels.h"
-#include "nmt_exp.h"
+#include "nmt_exp.h"          // CVectorMath's e^x, shared with the loss loops
 
 #include <math.h>
 #include <stddef.h>
@@ -12,7 +12,10 @@
 #endif
 
 // Reductions keep 16 partial results (one AVX-512 register) so that the compiler vectorizes them
-// without -ffast-math; the order of additions is fixed, so results do not depend on the clone.
+// without -ffast-math; the order of additions is fixed, so results do not depend on the vector
+// width. They do depend on FMA: the x86-64-v3 and v4 clones fuse a·b + c into one rounding
+// (clang's default -ffp-contract=on), the baseline does not, so a CPU without FMA rounds some
+// results (e^x among them) differently.
 #define NMT_LANES 16
 
 static inline __attribute__((always_inline)) float nmt_sigmoid(float x) { return 1.0f / (1.0f + nmt_exp(-x)); }

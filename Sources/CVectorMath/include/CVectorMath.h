@@ -32,28 +32,6 @@ static inline nmt_float8 nmt_select8(nmt_int8 mask, nmt_float8 x, nmt_float8 y) 
     return __builtin_bit_cast(nmt_float8, (__builtin_bit_cast(nmt_int8, x) & mask) | (__builtin_bit_cast(nmt_int8, y) & ~mask));
 }
 
-/// e^x in each lane, within 1 ulp of expf (Cephes' expf: x = n·ln 2 + r, a degree-6 polynomial in
-/// r, scaled by 2^n), for softmax: exactly 0 below −87.3 (expf gives at most 1.2e-38 there), e^88.7
-/// for anything above 88.7 (softmax arguments are ≤ 0), NaN for NaN. Vectorized, unlike expf; TF's
-/// own softmax uses Eigen's polynomial exp in the same way.
-static inline nmt_float8 nmt_exp8(nmt_float8 x) {
-    const nmt_int8 tiny = x < -87.3f;
-    x = nmt_select8(tiny, (nmt_float8)(-87.3f), x);
-    x = nmt_select8(x > 88.7f, (nmt_float8)(88.7f), x);
-    const nmt_float8 magic = (nmt_float8)(12582912.0f);    // 1.5·2^23: adding it rounds to an integer
-    nmt_float8 t = x * 1.44269504088896341f + magic;
-    nmt_float8 n = t - magic;
-    nmt_float8 r = x - n * 0.693359375f;
-    r = r - n * -2.12194440e-4f;
-    nmt_float8 p = (nmt_float8)(1.9875691500e-4f);
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * (r * r) + r + 1.0f;
-    nmt_int8 bits = (__builtin_bit_cast(nmt_int8, t) - __builtin_bit_cast(nmt_int8, magic) + 127) << 23;
-    return nmt_select8(tiny, (nmt_float8)(0.0f), p * __builtin_bit_cast(nmt_float8, bits));
-}
+#include "nmt_exp.h"     // e^x, scalar and in eight lanes (after the types it uses)
 
 #endif
