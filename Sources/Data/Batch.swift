@@ -1,3 +1,5 @@
+import Text
+
 /// One training batch of B sentence pairs padded to one bucket's shape, the TF tutorial's
 /// `BatchedInput` record: every array is row-major with one row per sentence.
 ///
@@ -49,8 +51,9 @@ public struct Batch: Sendable {
 }
 
 extension Batch {
-    /// The special ids every vocabulary starts with.
-    public static let pad: Int32 = 0, go: Int32 = 1, eos: Int32 = 2, unk: Int32 = 3
+    /// The special ids every vocabulary starts with, defined once in `Vocabulary`: here under the
+    /// TF tutorial's names for what a batch holds.
+    public static let pad = Vocabulary.padID, go = Vocabulary.goID, eos = Vocabulary.eosID, unk = Vocabulary.unkID
 
     /// Writes sentence x1 … xm (m ≤ S) into row `b` of a [B, S] source array as the encoder reads
     /// it: padded on the left, reversed (`xm … x1`, Sutskever et al. 2014) when `reverse`. Training

@@ -9,6 +9,7 @@ import IO
 public struct Vocabulary: Sendable, Equatable {
     public static let pad = "<pad>", go = "<go>", eos = "<eos>", unk = "<unk>"
     public static let specials = [pad, go, eos, unk]
+    /// The ids of the four specials, the lines they are on (`Batch.pad`, `.go`, `.eos` and `.unk` are these).
     public static let padID: Int32 = 0, goID: Int32 = 1, eosID: Int32 = 2, unkID: Int32 = 3
 
     /// Tokens by id, specials included.

@@ -17,6 +17,14 @@ import TestSupport
         #expect(vocabulary.token(2) == "<eos>")
     }
 
+    /// The special ids (`Batch` uses them too) are the lines the specials are written on.
+    @Test func specialIDsAreTheSpecialsLines() {
+        let vocabulary = Vocabulary(tokens: Vocabulary.specials + ["le"])
+        #expect([Vocabulary.pad, Vocabulary.go, Vocabulary.eos, Vocabulary.unk].map { vocabulary.id($0) }
+                == [Vocabulary.padID, Vocabulary.goID, Vocabulary.eosID, Vocabulary.unkID])
+        #expect([Vocabulary.padID, Vocabulary.goID, Vocabulary.eosID, Vocabulary.unkID] == [0, 1, 2, 3])
+    }
+
     @Test func fileRoundTripAndValidation() throws {
         let scratch = try TemporaryDirectory()
         let path = scratch.path("v")
