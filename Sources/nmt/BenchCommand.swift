@@ -19,17 +19,6 @@ struct BenchCommand: ParsableCommand {
         subcommands: [BenchTrainCommand.self, BenchTranslate.self])
 }
 
-/// The two model sizes of the contract (emb, hidden, layers, vocabularies, batch).
-enum BenchConfiguration: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case S, M
-
-    var embedding: Int { self == .S ? 256 : 512 }
-    var hidden: Int { self == .S ? 256 : 512 }
-    var layers: Int { self == .S ? 1 : 2 }
-    var vocabulary: Int { self == .S ? 8000 : 32000 }
-    var batchSize: Int { 64 }
-}
-
 enum BenchLoss: String, ExpressibleByArgument, CaseIterable, Sendable {
     case full, sampled
 }
@@ -77,12 +66,7 @@ struct BenchTrainCommand: ParsableCommand {
         GEMM.threads = min(threads, ParallelLines.defaultThreads)
         let c = config
         let seed = UInt64(self.seed)
-        var layout = ParameterLayout()
-        let model = Seq2Seq(configuration: Seq2SeqConfiguration(
-            sourceVocabularySize: c.vocabulary, targetVocabularySize: c.vocabulary, embedding: c.embedding,
-            hidden: c.hidden, layers: c.layers, score: .general, inputFeeding: true, dropout: 0), layout: &layout)
-        let store = ParameterStore(layout: layout)
-        store.initializeUniform(scale: 0.1, seed: seed)
+        let (model, store) = c.model(seed: seed)
         let tokenLoss: any TokenLoss = switch loss {
         case .full: SoftmaxCrossEntropy(weight: model.outputWeight, bias: model.outputBias)
         case .sampled: SampledSoftmax(weight: model.outputWeight, bias: model.outputBias, numSampled: numSampled,

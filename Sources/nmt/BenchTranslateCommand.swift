@@ -67,12 +67,7 @@ struct BenchTranslate: ParsableCommand {
         GEMM.threads = min(threads, ParallelLines.defaultThreads)
         let c = config, B = Self.batchSize
         let seed = UInt64(self.seed)
-        var layout = ParameterLayout()
-        let model = Seq2Seq(configuration: Seq2SeqConfiguration(
-            sourceVocabularySize: c.vocabulary, targetVocabularySize: c.vocabulary, embedding: c.embedding,
-            hidden: c.hidden, layers: c.layers, score: .general, inputFeeding: true, dropout: 0), layout: &layout)
-        let store = ParameterStore(layout: layout)
-        store.initializeUniform(scale: 0.1, seed: seed)
+        let (model, store) = c.model(seed: seed)
         let batches = SyntheticBatches.batches(count: max(1, sentences / B), size: B, sourceVocabulary: c.vocabulary,
                                                targetVocabulary: c.vocabulary, seed: seed)
         // Sources in reading order: a batch row holds the sentence reversed after its left padding.
