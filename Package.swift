@@ -50,12 +50,14 @@ let package = Package(
         .testTarget(name: "LossTests", dependencies: ["Loss", "Tensor", "IO"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensor", "IO", "TestSupport"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "ModelFiles", "Loss", "Tensor", "IO", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Loss", "Tensor", "Data", "IO", "Train"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Loss", "Tensor", "Data", "IO", "Train", "ModelTestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Text", "IO"]),
         .testTarget(name: "NmtTests", dependencies: ["nmt", "IO", "Data", "ModelFiles", "Train", "Tensor", "TestSupport"]),
         // Runs the built `nmt` and makes scratch directories, for the end-to-end tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "DecodeTests", dependencies: ["Decode", "Model", "Tensor", "Data", "IO"]),
+        // The tiny random model the model and decoding tests share.
+        .target(name: "ModelTestSupport", dependencies: ["Model", "Loss", "Tensor", "Data", "IO"], path: "Tests/ModelTestSupport"),
+        .testTarget(name: "DecodeTests", dependencies: ["Decode", "Model", "Tensor", "Data", "IO", "ModelTestSupport"]),
         .testTarget(name: "TranslationTests", dependencies: ["Translation", "Decode", "ModelFiles", "Model", "Tensor", "Text", "IO", "nmt", "TestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),
     ]

@@ -1,30 +1,11 @@
 import Data
 import IO
 import Model
+import ModelTestSupport
 import Tensor
 
-/// A tiny model with every parameter (biases too) drawn from U(-scale, scale).
-struct TinyModel {
-    let model: Seq2Seq
-    let store: ParameterStore
-
-    /// - Parameter eosBias: output.bias of `<eos>` (lower: longer outputs).
-    init(_ configuration: Seq2SeqConfiguration, scale: Float = 1, seed: UInt64 = 7, eosBias: Float? = nil) {
-        var layout = ParameterLayout()
-        model = Seq2Seq(configuration: configuration, layout: &layout)
-        store = ParameterStore(layout: layout)
-        var random = SplitMix64(seed: seed)
-        for view in layout.views {
-            let values = store.value(view)
-            for i in 0..<values.rows {
-                for j in 0..<values.columns {
-                    values[i, j] = (2 * Float(random.next() >> 40) * (1.0 / Float(1 << 24)) - 1) * scale
-                }
-            }
-        }
-        if let eosBias { store.value(model.outputBias)[0, Int(Batch.eos)] = eosBias }
-    }
-
+/// `TinyModel`'s shapes and teacher-forced references for the decoding tests.
+extension TinyModel {
     static func configuration(targetVocabulary: Int = 6, layers: Int = 1, score: LuongAttention.Score = .general,
                               inputFeeding: Bool = true) -> Seq2SeqConfiguration {
         Seq2SeqConfiguration(sourceVocabularySize: 9, targetVocabularySize: targetVocabulary, embedding: 3, hidden: 4,

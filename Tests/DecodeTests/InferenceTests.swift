@@ -3,6 +3,7 @@ import Data
 import IO
 @testable import Model
 import Tensor
+import ModelTestSupport
 
 /// `Seq2Seq.Inference` one step at a time against the training-time forward pass.
 @Suite struct InferenceTests {

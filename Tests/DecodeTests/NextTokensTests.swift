@@ -3,6 +3,7 @@ import IO
 import Model
 import Tensor
 @testable import Decode
+import ModelTestSupport
 
 /// The C pass over the logits against a plain Double computation.
 @Suite struct NextTokensTests {

@@ -4,6 +4,7 @@ import IO
 import Model
 import Tensor
 @testable import Decode
+import ModelTestSupport
 
 @Suite struct SearchTests {
     /// GNMT's formula, and α = 0 is the raw log-probability.

@@ -3,6 +3,7 @@ import Testing
 import Data
 import Tensor
 @testable import Model
+import ModelTestSupport
 
 @Suite struct OverfitTests {
     /// A tiny model learns 20 toy pairs (the target is the source reversed, each id shifted) by

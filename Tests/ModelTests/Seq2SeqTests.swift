@@ -5,6 +5,7 @@ import Tensor
 @testable import Loss
 @testable import Model
 import Train
+import ModelTestSupport
 
 /// A batch as the tutorial builds one: sources reversed and padded on the left, targets
 /// `<go> y` / `y <eos>` padded on the right.
@@ -24,22 +25,8 @@ func makeBatch(sources: [[Int32]], targets: [[Int32]], sourceLength S: Int? = ni
                  targetWeights: weights)
 }
 
-/// A model, its store and its loss, with every parameter (biases too) drawn from U(-scale, scale).
-struct TinyModel {
-    let model: Seq2Seq
-    let store: ParameterStore
-    let loss: SoftmaxCrossEntropy
-    let workspace = Workspace(blockSize: 1 << 16)
-
-    init(_ configuration: Seq2SeqConfiguration, scale: Float = 0.3, seed: UInt64 = 7) {
-        var layout = ParameterLayout()
-        model = Seq2Seq(configuration: configuration, layout: &layout)
-        store = ParameterStore(layout: layout)
-        var random = TestRandom(seed: seed)
-        for view in layout.views { random.fill(store.value(view), scale: scale) }
-        loss = SoftmaxCrossEntropy(weight: model.outputWeight, bias: model.outputBias)
-    }
-
+/// `TinyModel`'s training step and loss, as these tests take them.
+extension TinyModel {
     /// Zeroes the gradients, runs forward and backward, returns the loss (gradients in the store).
     /// - Parameter lossWeights: the weights the loss uses (default: the batch's).
     @discardableResult
@@ -74,7 +61,7 @@ struct TinyModel {
     /// Ours (packed, Float) against the peer's padded computation (Double): the loss, and every
     /// gradient against central differences of the Double reference (h = 1e-5).
     static func checkAgainstReference(_ configuration: Seq2SeqConfiguration, batch: Batch) -> (lossError: Double, report: GradientCheck.Report) {
-        let tiny = TinyModel(configuration)
+        let tiny = TinyModel(configuration, scale: 0.3)
         let reference = ReferenceSeq2Seq(configuration: configuration, layout: tiny.store.layout)
         let ours = tiny.step(batch)
         var p = tiny.store.values.matrix.array.map(Double.init)
@@ -116,7 +103,7 @@ struct TinyModel {
     /// With dropout: the reference applies the masks the model drew (read from its cache).
     @Test func gradientsWithDropout() {
         let configuration = Self.configuration(.general, inputFeeding: true, dropout: 0.3)
-        let tiny = TinyModel(configuration)
+        let tiny = TinyModel(configuration, scale: 0.3)
         let batch = Self.batch
         #expect(tiny.value(batch, training: true, seed: 11) != tiny.value(batch, training: true, seed: 12))
         #expect(tiny.value(batch, training: false) == tiny.value(batch))
@@ -158,7 +145,7 @@ struct TinyModel {
     /// A sentence's loss and gradients do not change when longer sentences join its batch.
     @Test(arguments: LuongAttention.Score.allCases)
     func paddingInvariance(score: LuongAttention.Score) {
-        let tiny = TinyModel(Self.configuration(score, inputFeeding: true))
+        let tiny = TinyModel(Self.configuration(score, inputFeeding: true), scale: 0.3)
         let source: [Int32] = [5, 7, 6], target: [Int32] = [6, 7, 8]
         let alone = makeBatch(sources: [source], targets: [target])
         let aloneLoss = tiny.step(alone, scale: 1)
@@ -179,7 +166,7 @@ struct TinyModel {
 
     /// A second step of the same shape takes no new workspace memory, and gives the same results.
     @Test func repeatedStepReusesTheWorkspace() {
-        let tiny = TinyModel(Self.configuration(.concat, inputFeeding: true, dropout: 0.2))
+        let tiny = TinyModel(Self.configuration(.concat, inputFeeding: true, dropout: 0.2), scale: 0.3)
         let first = tiny.step(Self.batch, training: true, seed: 5)
         let gradients = tiny.store.gradients.matrix.array, capacity = tiny.workspace.capacity
         let second = tiny.step(Self.batch, training: true, seed: 5)
