@@ -1,6 +1,6 @@
 import CBLAS
 
-/// Matrix products through OpenBLAS: every product in the toolkit goes through these two calls.
+/// Matrix products through OpenBLAS: every product in the toolkit goes through `multiply`.
 public enum GEMM {
     /// c = alpha · op(a) · op(b) + beta · c, where op transposes when asked.
     /// Use `beta: 1` to accumulate (weight gradients summed over a batch).
@@ -21,15 +21,6 @@ public enum GEMM {
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a.base, Int32(max(a.stride, 1)), b.base, Int32(max(b.stride, 1)),
                     beta, c.base, Int32(max(c.stride, 1)))
-    }
-
-    /// y = alpha · op(a) · x + beta · y for vectors `x`, `y` (contiguous).
-    @inlinable
-    public static func multiplyVector(_ a: Matrix, transpose: Bool = false, _ x: UnsafePointer<Float>,
-                                      into y: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0) {
-        if a.rows == 0 || a.columns == 0 { return }
-        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(a.rows), Int32(a.columns),
-                    alpha, a.base, Int32(a.stride), x, 1, beta, y, 1)
     }
 
     /// Threads OpenBLAS uses for one product (the toolkit sets it once, to the cores it runs on).

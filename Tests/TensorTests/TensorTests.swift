@@ -27,15 +27,6 @@ import IO
         for i in 0..<m { for j in 0..<n { worst = max(worst, abs(Double(c[i, j]) - expected[i * n + j])) } }
         #expect(worst < 1e-5, "largest difference \(worst)")
     }
-
-    @Test func vectorProductMatchesLoops() {
-        let buffer = FloatBuffer(count: 64)
-        for i in 0..<64 { buffer.pointer[i] = Float(i % 7) - 3 }
-        let a = Matrix(buffer.pointer, rows: 3, columns: 4)
-        let x = buffer.pointer + 20, y = buffer.pointer + 40
-        GEMM.multiplyVector(a, transpose: true, x, into: y)      // y[4] = aᵀ x[3]
-        for j in 0..<4 { #expect(y[j] == (0..<3).reduce(Float(0)) { $0 + a[$1, j] * x[$1] }) }
-    }
 }
 
 @Suite struct StorageTests {
