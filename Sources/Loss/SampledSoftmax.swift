@@ -34,8 +34,8 @@ public struct SampledSoftmax: TokenLoss {
     }
 
     /// Rows of the full-softmax logits computed at once by `evaluate` (a [rows, V] workspace block,
-    /// 33 MB for V = 32,000). OpenBLAS packs output.weight once per block: for a config-M batch
-    /// (1,030 rows) 64-row blocks took 420 ms, 256-row blocks 200 ms.
+    /// 33 MB for V = 32,000). OpenBLAS packs output.weight once per block, so fewer, larger
+    /// blocks are quicker; 256 rows timed better than 64 for a config-M batch.
     public static let evaluationRows = 256
 
     public init(weight: ParameterView, bias: ParameterView, numSampled: Int, sampler: LogUniformSampler) {
@@ -69,9 +69,8 @@ public struct SampledSoftmax: TokenLoss {
     /// - Parameters: states h̃ [N, H]; labels [N]; weights [N]; scale multiplies every CE (1/B).
     /// - Returns: Σ weights·CE·scale and dStates [N, H] (zero on rows of weight 0), after adding
     ///   into the gradient rows of `output.weight`/`output.bias` of the labels and candidates only.
-    /// - Complexity: 3 GEMMs of 2·n·numSampled·H flops for the n rows of nonzero weight; for
-    ///   config M (n ≈ 1,000 of 1,600, numSampled 512, H 512) 8.5 ms on this 2-core machine, of
-    ///   which the GEMMs take 6.6 (245 GFLOPS).
+    /// - Complexity: 3 GEMMs of 2·n·numSampled·H flops for the n rows of nonzero weight, most of
+    ///   the time this takes.
     public func forwardBackward(states: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>, scale: Float,
                                 candidates: LogUniformSampler.Candidates,
                                 parameters: ParameterStore, workspace: Workspace) -> (loss: Double, dStates: Matrix) {

@@ -6,8 +6,8 @@
 /// are replaced by one arena as large as the largest step seen (plus an eighth), so the memory
 /// held is bounded by the largest step, whatever order steps of different shapes come in. (It
 /// used to keep every block it had ever made, placed by the position of a request within its
-/// step; steps whose sizes vary with the data, as packed batches do, kept adding blocks: 5 GB
-/// after 30 minutes of the shipped recipe.)
+/// step; steps whose sizes vary with the data, as packed batches do, kept adding blocks, and
+/// training's memory grew without end.)
 public final class Workspace: @unchecked Sendable {
     /// `blocks[0]` is the arena; any others are overflow blocks of the step in progress.
     private var blocks: [FloatBuffer] = []

@@ -81,8 +81,7 @@ public final class Adam: Optimizer {
     }
 
     /// One step over every parameter.
-    /// - Complexity: one pass over four flat buffers (w, g, m, v): 29 ms for 50 M parameters
-    ///   (release build, this 2-core machine), bound by memory bandwidth.
+    /// - Complexity: one pass over four flat buffers (w, g, m, v), bound by memory bandwidth.
     public func update(_ parameters: ParameterStore) {
         let count = parameters.count
         precondition(count % 8 == 0, "a ParameterLayout's count is a multiple of 16")
@@ -101,9 +100,9 @@ public final class Adam: Optimizer {
         let w = parameters.values.pointer, g = parameters.gradients.pointer
         let m = firstMoment.pointer, v = secondMoment.pointer
         // Eight lanes at a time (a layout's count is a multiple of 16). Swift's squareRoot() is a
-        // libm call per lane on Linux, which kept this loop scalar (67 ms per 50 M parameters);
-        // nmt_sqrt8 is one vector instruction (CVectorMath.h): 29 ms, memory-bound, and no faster
-        // on two threads.
+        // libm call per lane on Linux, which kept this loop scalar; nmt_sqrt8 is one vector
+        // instruction (CVectorMath.h), which leaves the loop memory-bound (and no faster on two
+        // threads).
         var k = 0
         while k < count {
             let gradient = nmt_load8(g + k)

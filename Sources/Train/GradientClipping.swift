@@ -27,7 +27,7 @@ public enum GradientClipping {
     /// output.weight and output.bias). The scaling still applies to the merged rows, as TF's
     /// optimizer merges the slices before it applies them.
     /// - Returns: the norm before clipping (TF's second output, `global_norm`).
-    /// - Complexity: one or two passes over the gradient buffer (7 ms + 12 ms for 50 M floats).
+    /// - Complexity: one or two passes over the gradient buffer.
     @discardableResult
     public static func clipByGlobalNorm(_ parameters: ParameterStore, maxNorm: Float, slices: [Slices] = []) -> Float {
         precondition(maxNorm > 0, "maxNorm must be positive")
@@ -61,8 +61,7 @@ public enum GradientClipping {
 
     /// Σ x², summed in Double (TF sums in Float; this is the more exact of the two): Float partial
     /// sums in eight lanes over blocks of 4096, each block's total added in Double. Not
-    /// `addProduct`, which without FMA in the target is a call to fmaf per lane (70 ms instead of
-    /// 7 ms over 50 M floats).
+    /// `addProduct`, which without FMA in the target is a call to fmaf per lane (several times slower).
     static func globalSquaredNorm(_ x: UnsafePointer<Float>, count: Int) -> Double {
         var total = 0.0
         var start = 0

@@ -3,7 +3,8 @@ import Data
 /// Floating-point operations of one training step (forward + backward) of our Seq2Seq: the matrix
 /// products only (2 per multiply-add), which are nearly all of the work; element-wise kernels
 /// (the LSTM cell, softmax, tanh) are a few percent and left out. `nmt bench train` divides it by
-/// the time to report GFLOPS, comparable with the sgemm ceiling (numpy 2048³, 2 threads: ≈ 193).
+/// the time to report GFLOPS, comparable with the machine's sgemm ceiling (numpy 2048³ on the
+/// same threads).
 ///
 /// Counted over the USEFUL positions only (real source tokens, weighted target positions and,
 /// for attention, real source positions of each of them): what any correct implementation must

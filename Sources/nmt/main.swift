@@ -52,10 +52,10 @@ private func printHelp(for request: Error) -> Never {
 /// OpenBLAS reads its settings from the environment when the library loads, before `main`; when
 /// a setting should differ, set it and start again (once: `NMT_BLAS_CONFIGURED` marks the restart).
 /// - Commands that multiply no matrices get one OpenBLAS thread: otherwise its idle worker spins
-///   on `sched_yield` for ~0.1 s after start, a third of `nmt tokenize`'s CPU time on train.fr.
+///   on `sched_yield` for a while after start, CPU time a short command like `nmt tokenize` pays.
 /// - OpenBLAS 0.3.21 runs its AVX2 kernels on CPUs it does not know (AMD Zen 4/5) even when they
-///   have AVX-512; unless OPENBLAS_CORETYPE is set, ask for the SkylakeX ones. Measured on a Zen 5:
-///   `nmt bench train --config S` 7,900 → 12,600 target tokens/s.
+///   have AVX-512; unless OPENBLAS_CORETYPE is set, ask for the SkylakeX ones (faster training on
+///   such a CPU; the measurement is in the commit that added this).
 func configureOpenBLAS() {
     guard getenv("NMT_BLAS_CONFIGURED") == nil else { return }
     var restart = false

@@ -6,7 +6,7 @@ import Tensor
 @testable import Model
 import Train
 
-/// Issue 11: training the shipped recipe grew resident memory without end (5 GB after 30 minutes)
+/// Issue 11: training the shipped recipe grew resident memory without end
 /// because the step's workspace kept a block for every oversized request at every position it
 /// had ever been made at, and packed batches change those positions from step to step.
 @Suite struct WorkspaceMemoryTests {
