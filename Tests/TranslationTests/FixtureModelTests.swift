@@ -2,11 +2,26 @@ import Foundation
 import Testing
 import TestSupport
 
+/// The instruction set whose kernels this CPU runs: x86-64-v4 (AVX-512: our kernels' v4 clones,
+/// OpenBLAS's SkylakeX kernels), x86-64-v3 (AVX2 and FMA) or older.
+private let cpuKernels: String = {
+    let flags = ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")
+        .split(separator: "\n").first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ").map(String.init)) } ?? []
+    return flags.contains("avx512f") ? "x86-64-v4" : flags.isSuperset(of: ["avx2", "fma"]) ? "x86-64-v3" : "x86-64"
+}()
+private let fixtureKernels = ((try? String(contentsOf: NmtProcess.root.appendingPathComponent(
+    "Tests/Fixtures/translation/kernels.txt"), encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+
 /// Two models trained by the nmt of commit 12f1b18, frozen with their translations and training
 /// curve by `Tests/Fixtures/translation/make.sh`: a change to the decoder, the encoder or the
 /// searches must translate them to the same bytes, and training from the same recipe and seed must
 /// give the same per-step perplexities.
-@Suite struct FixtureModelTests {
+///
+/// Bits depend on the kernels a CPU gets (OpenBLAS's and the clones of `CKernels`, which fuse
+/// multiply-adds differently): `kernels.txt` says which the fixture was made with, and the suite
+/// runs on CPUs that get the same.
+@Suite(.enabled(if: cpuKernels == fixtureKernels, "the fixture was made with \(fixtureKernels) kernels, this CPU runs \(cpuKernels)"))
+struct FixtureModelTests {
     static let fixtures = NmtProcess.root.appendingPathComponent("Tests/Fixtures/translation")
     static let scores = ["general", "concat"]
 

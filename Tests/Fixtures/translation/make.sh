@@ -20,6 +20,10 @@ for side in en fr; do
     head -100 "corpora/ddtp-en-fr/test.$side" > "$work/corpus/test.$side"
 done
 cp "$work/corpus/test.en" "$here/input.en"
+# The kernels this CPU runs (the test runs only where they are the same).
+flags=$(grep -m1 '^flags' /proc/cpuinfo)
+if [[ " $flags " == *" avx512f "* ]]; then echo x86-64-v4; elif [[ " $flags " == *" avx2 "* && " $flags " == *" fma "* ]]; then
+    echo x86-64-v3; else echo x86-64; fi > "$here/kernels.txt"
 # general: 2 layers, input feeding, dropout 0.2 (the shipped recipe's shape), sampled softmax for the
 # 100-step run; concat: no input feeding, dropout 0.3, full softmax.
 for setting in "general true 0.2 sampled" "concat false 0.3 full"; do
