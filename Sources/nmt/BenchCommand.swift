@@ -6,6 +6,7 @@ import Data
 import IO
 import Loss
 import Model
+import ModelFiles
 import Tensor
 import Train
 
@@ -19,9 +20,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [BenchTrainCommand.self, BenchTranslate.self])
 }
 
-enum BenchLoss: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case full, sampled
-}
+extension LossKind: ExpressibleByArgument {}
 
 /// `nmt bench train`: Adam 1e-3 with global-norm clipping at 5 on 8 synthetic batches cycled,
 /// after 2 untimed warm-up steps (the peer traces its `tf.function` there; we fill the workspace).
@@ -40,7 +39,7 @@ struct BenchTrainCommand: ParsableCommand {
     var config: BenchConfiguration
 
     @Option(name: .long, help: "full (softmax over the vocabulary) or sampled (512 log-uniform candidates).")
-    var loss: BenchLoss
+    var loss: LossKind
 
     @Option(name: .long, parsing: .unconditional, help: "Timed steps (after 2 warm-up steps), \(OptionBounds.text(OptionBounds.benchSteps)).")
     var steps: Int = 20
