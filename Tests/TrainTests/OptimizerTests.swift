@@ -31,6 +31,17 @@ private func flat(_ store: ParameterStore, _ views: [ParameterView], gradients: 
     views.flatMap { (gradients ? store.gradient($0) : store.value($0)).array }
 }
 
+/// The fixture's weights after Adam (rate 0.01) took each of its gradients without a break: what a
+/// resumed run must end with.
+private func uninterruptedAdam() -> (ParameterStore, [ParameterView], [[Float]]) {
+    let fixture = OptimizerFixture.json
+    let gradients = (fixture["gradients"] as! [Any]).map(OptimizerFixture.floats)
+    let (store, views) = twoTensorStore(values: OptimizerFixture.floats(fixture["weights"]))
+    let adam = Adam(learningRate: 0.01)
+    for g in gradients { setGradients(store, views, g); adam.update(store) }
+    return (store, views, gradients)
+}
+
 private func setGradients(_ store: ParameterStore, _ views: [ParameterView], _ g: [Float]) {
     store.gradient(views[0]).set(Array(g[0..<25]))
     store.gradient(views[1]).set(Array(g[25..<37]))
@@ -88,13 +99,8 @@ private func setGradients(_ store: ParameterStore, _ views: [ParameterView], _ g
 
     /// Restoring the step count and moments continues exactly as an uninterrupted run.
     @Test func adamStateRoundTrips() {
-        let fixture = OptimizerFixture.json
-        let gradients = (fixture["gradients"] as! [Any]).map(OptimizerFixture.floats)
-        let (store, views) = twoTensorStore(values: OptimizerFixture.floats(fixture["weights"]))
-        let adam = Adam(learningRate: 0.01)
-        for g in gradients { setGradients(store, views, g); adam.update(store) }
-
-        let (resumedStore, _) = twoTensorStore(values: OptimizerFixture.floats(fixture["weights"]))
+        let (store, views, gradients) = uninterruptedAdam()
+        let (resumedStore, _) = twoTensorStore(values: OptimizerFixture.floats(OptimizerFixture.json["weights"]))
         let first = Adam(learningRate: 0.01)
         for g in gradients[0..<2] { setGradients(resumedStore, views, g); first.update(resumedStore) }
         let resumed = Adam(learningRate: 0.01)
@@ -108,13 +114,8 @@ private func setGradients(_ store: ParameterStore, _ views: [ParameterView], _ g
     /// Adam writes its own sections and continues from them as an uninterrupted run; SGD writes
     /// none; a moment of the wrong size is an error naming the file and the section.
     @Test func optimizersSaveAndRestoreTheirOwnSections() throws {
-        let fixture = OptimizerFixture.json
-        let gradients = (fixture["gradients"] as! [Any]).map(OptimizerFixture.floats)
-        let (store, views) = twoTensorStore(values: OptimizerFixture.floats(fixture["weights"]))
-        let adam = Adam(learningRate: 0.01)
-        for g in gradients { setGradients(store, views, g); adam.update(store) }
-
-        let (resumedStore, _) = twoTensorStore(values: OptimizerFixture.floats(fixture["weights"]))
+        let (store, views, gradients) = uninterruptedAdam()
+        let (resumedStore, _) = twoTensorStore(values: OptimizerFixture.floats(OptimizerFixture.json["weights"]))
         let first = Adam(learningRate: 0.01)
         var checkpoint = Checkpoint()
         first.save(into: &checkpoint)                 // before any update: empty moments at step 0
