@@ -16,6 +16,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
@@ -39,9 +42,12 @@ let package = Package(
         .target(name: "Translation", dependencies: ["Decode", "ModelFiles", "Model", "Tensor", "Text", "Data", "IO"]),
         .target(name: "Train", dependencies: ["ModelFiles", "Translation", "Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO",
                                               "CVectorMath"]),
+        // `nmt serve`: the LibreTranslate API over HTTP (Hummingbird), sentences of concurrent requests decoded together.
+        .target(name: "Serve", dependencies: ["Translation", "ModelFiles", "IO", .product(name: "Hummingbird", package: "hummingbird"),
+                                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "nmt",
-            dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode", "Translation",
+            dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode", "Translation", "Serve",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "IOTests", dependencies: ["IO", "TestSupport"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "IO", "TestSupport"]),
@@ -59,6 +65,7 @@ let package = Package(
         .target(name: "ModelTestSupport", dependencies: ["Model", "Loss", "Tensor", "Data", "IO"], path: "Tests/ModelTestSupport"),
         .testTarget(name: "DecodeTests", dependencies: ["Decode", "Model", "Tensor", "Data", "IO", "ModelTestSupport"]),
         .testTarget(name: "TranslationTests", dependencies: ["Translation", "Decode", "ModelFiles", "Model", "Tensor", "Text", "IO", "nmt", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["nmt", "TestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),
     ]
 )

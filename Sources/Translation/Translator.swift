@@ -26,6 +26,8 @@ public final class Translator {
     public let options: TranslationOptions
     /// What the searches are asked for.
     public let search: SearchOptions
+    /// The training step of the checkpoint translating (0 when it does not say).
+    public let step: Int
     /// The longest source the model was trained on (its largest bucket's source length).
     public let maximumSourceLength: Int
     /// Input lines translated so far (they number n-best lines and attention maps).
@@ -63,7 +65,9 @@ public final class Translator {
                                           batchSize: options.batchSize, maximumSourceLength: maximumSourceLength,
                                           maxLengthRatio: options.maxLengthRatio!, alignments: options.attentionDirectory != nil)
         try MachineMemory.check(needed, for: "translate with beam \(beam) × batch \(options.batchSize)")
-        (model, parameters, _) = try directory.load(choice)
+        let checkpoint: Checkpoint
+        (model, parameters, checkpoint) = try directory.load(choice)
+        step = checkpoint.integers("step")?.first.map { Int(clamping: $0) } ?? 0
         search = SearchOptions(beam: beam, lengthPenalty: options.lengthPenalty!, maxLengthRatio: options.maxLengthRatio!,
                                nBest: options.nBest ?? 1, reverseSource: recipe.data.reverseSource)
         preprocessor = Preprocessor(tokenizer: try MosesTokenizer(language: recipe.data.source), kind: recipe.data.tokenizer,
@@ -83,11 +87,45 @@ public final class Translator {
         var tokens: Range<Int>    // of the line's source tokens
     }
 
+    /// One translation of an input line: its text, and its score (log P / lp, summed over the
+    /// line's pieces).
+    public struct Output: Sendable, Equatable {
+        public var text: String
+        public var score: Double
+    }
+
     /// Translates a block of lines (well-formed UTF-8, see `LineBuffer.repairingUTF8`), which
     /// continues the lines translated before.
-    /// - Returns: the output, each line followed by `\n`.
+    /// - Returns: the output, each line followed by `\n` (with `nBest`, the n-best lines).
     /// - Throws: `FileError` when an attention map cannot be written.
     public func translate(_ lines: LineBuffer) throws -> [UInt8] {
+        let first = linesDone
+        let (texts, scores, owners) = try decode(lines)
+        var output = [UInt8]()
+        output.reserveCapacity(texts.bytes.count + texts.count * (options.nBest == nil ? 1 : 32))
+        for k in 0..<texts.count {
+            if options.nBest != nil { output.append(contentsOf: "\(first + owners[k]) ||| ".utf8) }
+            texts.withLine(k) { output.append(contentsOf: $0) }
+            if options.nBest != nil { output.append(contentsOf: " ||| \(Float(scores[k]))".utf8) }
+            output.append(0x0A)
+        }
+        return output
+    }
+
+    /// The translations of each line, best first: one, or with `nBest` up to N (an empty line
+    /// gets one empty translation). What a program that links the library calls.
+    public func translations(_ lines: LineBuffer) throws -> [[Output]] {
+        let (texts, scores, owners) = try decode(lines)
+        var outputs = [[Output]](repeating: [], count: lines.count)
+        for k in 0..<texts.count {
+            outputs[owners[k]].append(Output(text: texts.withLine(k) { String(decoding: $0, as: UTF8.self) }, score: scores[k]))
+        }
+        return outputs
+    }
+
+    /// Lines → output lines (the best, or the N best, of each), their scores and the input line
+    /// each belongs to, in input order.
+    private func decode(_ lines: LineBuffer) throws -> (texts: LineBuffer, scores: [Double], owners: [Int]) {
         let first = linesDone
         let tokenized = preprocessors.map(lines) { _, line, workspace, output in
             self.preprocessor.process(line, workspace: &workspace, into: &output)
@@ -158,16 +196,8 @@ public final class Translator {
         let texts = postprocessors.map(tokenLines) { _, line, workspace, output in
             self.postprocessor.process(line, workspace: &workspace, into: &output)
         }
-        var output = [UInt8]()
-        output.reserveCapacity(texts.bytes.count + texts.count * (options.nBest == nil ? 1 : 32))
-        for k in 0..<texts.count {
-            if options.nBest != nil { output.append(contentsOf: "\(first + owners[k]) ||| ".utf8) }
-            texts.withLine(k) { output.append(contentsOf: $0) }
-            if options.nBest != nil { output.append(contentsOf: " ||| \(Float(scores[k]))".utf8) }
-            output.append(0x0A)
-        }
         linesDone += lines.count
-        return output
+        return (texts, scores, owners)
     }
 
     /// Decodes `indices` of `sources` in batches, longest first, into `results`.

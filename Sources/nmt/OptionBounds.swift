@@ -44,6 +44,12 @@ enum OptionBounds {
     /// Threads above the cores only cost memory (a tokenizer workspace each): they are capped
     /// at the cores, `ParallelLines.defaultThreads`.
     static let threads = 1...1_000_000
+    /// `nmt serve`.
+    static let port = 0...65_535
+    static let maxWait = 0...60_000
+    static let requestBytes = 1...(1 << 30)
+    static let requestLines = 1...1_000_000
+    static let queue = 1...10_000_000
 
     static func check(_ option: String, _ value: Int?, in range: ClosedRange<Int>) throws {
         guard let value, !range.contains(value) else { return }
