@@ -15,23 +15,25 @@ struct LibreTranslateRequest: Equatable {
 
     /// - Throws: `ServeError.badRequest` naming what is wrong.
     init(body: [UInt8], contentType: String?, query: [String: String]) throws {
+        try self.init(fields: Self.fields(body: body, contentType: contentType, query: query))
+    }
+
+    /// The request's fields: a JSON object or a form in the body, then the query string's.
+    static func fields(body: [UInt8], contentType: String?, query: [String: String]) throws -> [String: Any] {
         var fields: [String: Any] = [:]
         let type = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if !body.isEmpty {
+            guard let text = String(validating: body, as: UTF8.self) else {
+                throw ServeError.badRequest("Invalid request: the body is not UTF-8")
+            }
             if type == "application/x-www-form-urlencoded" {
-                guard let text = String(validating: body, as: UTF8.self) else {
-                    throw ServeError.badRequest("Invalid request: the body is not UTF-8")
-                }
-                for (key, value) in Self.formFields(text) where fields[key] == nil { fields[key] = value }
+                for (key, value) in formFields(text) where fields[key] == nil { fields[key] = value }
             } else {
-                guard String(validating: body, as: UTF8.self) != nil else {
-                    throw ServeError.badRequest("Invalid request: the body is not UTF-8")
-                }
                 let object: Any
                 do {
                     object = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
                 } catch {
-                    throw ServeError.badRequest("Invalid request: the body is not JSON (\(Self.reason(error)))")
+                    throw ServeError.badRequest("Invalid request: the body is not JSON (\(reason(error)))")
                 }
                 guard let dictionary = object as? [String: Any] else {
                     throw ServeError.badRequest("Invalid request: the body must be a JSON object")
@@ -40,7 +42,10 @@ struct LibreTranslateRequest: Equatable {
             }
         }
         for (key, value) in query where fields[key] == nil { fields[key] = value }
+        return fields
+    }
 
+    init(fields: [String: Any]) throws {
         switch fields["q"] {
         case let text as String:
             texts = [text]
@@ -76,12 +81,12 @@ struct LibreTranslateRequest: Equatable {
         }
     }
 
-    private static func string(_ fields: [String: Any], _ key: String) throws -> String {
+    static func string(_ fields: [String: Any], _ key: String) throws -> String {
         guard let value = try optionalString(fields, key) else { throw ServeError.badRequest("Invalid request: missing \(key) parameter") }
         return value
     }
 
-    private static func optionalString(_ fields: [String: Any], _ key: String) throws -> String? {
+    static func optionalString(_ fields: [String: Any], _ key: String) throws -> String? {
         guard let value = fields[key] else { return nil }
         guard let text = value as? String else { throw ServeError.badRequest("Invalid request: \(key) must be a string") }
         return text

@@ -36,6 +36,7 @@ public struct Server: Sendable {
     public func run(listening: @escaping @Sendable (Int) -> Void) async throws {
         let router = Router()
         router.post("translate") { request, _ in await self.respond(to: request) { try await self.translate(&$0) } }
+        router.post("detect") { request, _ in await self.respond(to: request) { try await self.detect(&$0) } }
         router.get("languages") { request, _ in await self.respond(to: request) { _ in (self.languages(), 0) } }
         router.get("health") { request, _ in await self.respond(to: request) { _ in (self.health(), 0) } }
         let app = Application(router: router,
@@ -74,18 +75,34 @@ public struct Server: Sendable {
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// `POST /translate`: LibreTranslate's request and answer.
-    private func translate(_ request: inout Request) async throws -> (Any, Int) {
+    /// The fields of a LibreTranslate request (body, then query string), its API key checked.
+    private func fields(of request: inout Request) async throws -> [String: Any] {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: options.maxRequestBytes)
         } catch is NIOTooManyBytesError {
             throw ServeError.tooLarge("The request body is larger than \(options.maxRequestBytes) bytes")
         }
+        // As a form decodes it: `+` is a space (Python's requests sends `params` so).
         var query = [String: String]()
-        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value).removingPercentEncoding ?? String(value) }
-        let parsed = try LibreTranslateRequest(body: Array(buffer: body), contentType: request.headers[.contentType], query: query)
-        if let keys = options.apiKeys, !keys.contains(parsed.apiKey ?? "") { throw ServeError.badAPIKey }
+        for (key, value) in LibreTranslateRequest.formFields(request.uri.query ?? "") where query[key] == nil { query[key] = value }
+        let fields = try LibreTranslateRequest.fields(body: Array(buffer: body), contentType: request.headers[.contentType], query: query)
+        if let keys = options.apiKeys, !keys.contains((try? LibreTranslateRequest.optionalString(fields, "api_key")) ?? "") {
+            throw ServeError.badAPIKey
+        }
+        return fields
+    }
+
+    /// `POST /detect`: the model reads one language, so that is what any text is taken for.
+    private func detect(_ request: inout Request) async throws -> (Any, Int) {
+        let fields = try await fields(of: &request)
+        _ = try LibreTranslateRequest.string(fields, "q")
+        return ([["language": source, "confidence": 100.0]], 0)
+    }
+
+    /// `POST /translate`: LibreTranslate's request and answer.
+    private func translate(_ request: inout Request) async throws -> (Any, Int) {
+        let parsed = try LibreTranslateRequest(fields: try await fields(of: &request))
         guard parsed.source == source || parsed.source == "auto", parsed.target == target else {
             throw ServeError.badRequest("\(parsed.source)→\(parsed.target) is not supported: this model translates \(source)→\(target)")
         }

@@ -65,12 +65,17 @@ import TestSupport
         #expect(form.json["translatedText"] as? String == expected[0], "\(form.json)")
         let alternatives = try #require(form.json["alternatives"] as? [String])
         #expect(alternatives.count == 2 && !alternatives.contains(expected[0]) && Set(alternatives).count == 2)
-        let detected = form.json["detectedLanguage"] as? [String: Any]
-        #expect(detected?["language"] as? String == "en")
+        let detectedLanguage = form.json["detectedLanguage"] as? [String: Any]
+        #expect(detectedLanguage?["language"] as? String == "en")
 
-        let query = try await Self.send(server, "/translate?q=This%20package%20provides%20the%20library.&source=en&target=fr",
-                                        body: nil, contentType: nil)
-        #expect(query.json["translatedText"] as? String == expected[0], "\(query.json)")
+        // Spaces as `%20`, and as `+` the way Python's requests sends `params` (deep-translator does).
+        for spaced in ["This%20package%20provides%20the%20library.", "This+package+provides+the+library."] {
+            let query = try await Self.send(server, "/translate?q=\(spaced)&source=en&target=fr", body: nil, contentType: nil)
+            #expect(query.json["translatedText"] as? String == expected[0], "\(spaced): \(query.json)")
+        }
+        let detect = try await Self.send(server, "/detect", body: Data("q=Bonjour".utf8), contentType: "application/x-www-form-urlencoded")
+        let detected = (try JSONSerialization.jsonObject(with: detect.body)) as? [[String: Any]]
+        #expect(detected?.first?["language"] as? String == "en", "\(String(decoding: detect.body, as: UTF8.self))")
 
         let html = try await Self.json(server, ["q": "<p class=\"x\">This package provides the library.</p>\n<br/>",
                                                 "source": "en", "target": "fr", "format": "html"])
