@@ -11,7 +11,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
-        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode", "Translation"]),
+        .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode",
+                                        "Translation", "LibreTranslate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,8 +43,10 @@ let package = Package(
         .target(name: "Translation", dependencies: ["Decode", "ModelFiles", "Model", "Tensor", "Text", "Data", "IO"]),
         .target(name: "Train", dependencies: ["ModelFiles", "Translation", "Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO",
                                               "CVectorMath"]),
+        // LibreTranslate's requests as its clients send them (no HTTP server: the fuzz target uses it).
+        .target(name: "LibreTranslate"),
         // `nmt serve`: the LibreTranslate API over HTTP (Hummingbird), sentences of concurrent requests decoded together.
-        .target(name: "Serve", dependencies: ["Translation", "ModelFiles", "IO", .product(name: "Hummingbird", package: "hummingbird"),
+        .target(name: "Serve", dependencies: ["LibreTranslate", "Translation", "ModelFiles", "IO", .product(name: "Hummingbird", package: "hummingbird"),
                                        .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "nmt",

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import IO
+import LibreTranslate
 import Logging
 import NIOCore
 import Translation

@@ -1,5 +1,6 @@
 import Foundation
 import IO
+import LibreTranslate
 import Translation
 
 /// The server's one decoder. Lines of concurrent requests that arrive within `maxWait` of the

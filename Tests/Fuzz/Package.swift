@@ -6,7 +6,7 @@ import PackageDescription
 // `swift build -c release --sanitize fuzzer` (coverage instrumentation in every module, the root
 // package's included, and libFuzzer's `main`). Each target is one `LLVMFuzzerTestOneInput` that
 // asserts its properties: a violated one crashes, and libFuzzer keeps the input.
-let targets = ["FuzzMoses", "FuzzReversible", "FuzzBPE", "FuzzRecipe", "FuzzCheckpoint", "FuzzScore", "FuzzTranslate"]
+let targets = ["FuzzMoses", "FuzzReversible", "FuzzBPE", "FuzzRecipe", "FuzzCheckpoint", "FuzzScore", "FuzzTranslate", "FuzzServe"]
 
 let package = Package(
     name: "nmt-fuzz",

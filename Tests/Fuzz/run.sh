@@ -4,7 +4,7 @@
 #
 #   Tests/Fuzz/run.sh [--ci] SECONDS [TARGET...]
 #
-# TARGET: moses reversible bpe recipe checkpoint score translate (default: all, one after another).
+# TARGET: moses reversible bpe recipe checkpoint score translate serve (default: all, one after another).
 # --ci: fuzz from the committed corpus without changing it (new inputs go to a scratch folder).
 # A crash, a timeout (10 s an input) or a run past its memory limit is kept as
 # crashes/<target>-<kind>-<sha1> and makes the script exit 1 once every target has run.
@@ -18,13 +18,13 @@ ci=0
 if [ "${1:-}" = "--ci" ]; then ci=1; shift; fi
 seconds="${1:?usage: run.sh [--ci] SECONDS [TARGET...]}"
 shift
-all=(moses reversible bpe recipe checkpoint score translate)
+all=(moses reversible bpe recipe checkpoint score translate serve)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
 binary() { case "$1" in
     moses) echo FuzzMoses;; reversible) echo FuzzReversible;; bpe) echo FuzzBPE;; recipe) echo FuzzRecipe;;
-    checkpoint) echo FuzzCheckpoint;; score) echo FuzzScore;; translate) echo FuzzTranslate;;
+    checkpoint) echo FuzzCheckpoint;; score) echo FuzzScore;; translate) echo FuzzTranslate;; serve) echo FuzzServe;;
     *) echo "run.sh: unknown target '$1' (targets: ${all[*]})" >&2; exit 2;;
 esac; }
 # The longest input of each target, in bytes: enough for several lines, a recipe or a small

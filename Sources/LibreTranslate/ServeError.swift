@@ -1,5 +1,3 @@
-import IO
-
 /// Why a request gets no translation, with the status LibreTranslate answers it with; the body
 /// is `{"error": description}`.
 public enum ServeError: Error, Equatable, CustomStringConvertible {
@@ -26,17 +24,6 @@ public enum ServeError: Error, Equatable, CustomStringConvertible {
         case .notFound(let path): return "Not found: \(path)"
         case .tooLarge(let why): return why
         case .overloaded: return "The server is busy; retry later"
-        }
-    }
-}
-
-/// `--api-keys FILE` that cannot be used.
-public enum ServeSetupError: UserError, Equatable {
-    case emptyKeyFile(path: String)
-
-    public var description: String {
-        switch self {
-        case .emptyKeyFile(let path): return "\(path): no API keys in the file (one key a line)"
         }
     }
 }

@@ -3,23 +3,23 @@ import Foundation
 /// A `POST /translate` as LibreTranslate's clients send it: fields from a JSON object, an
 /// `application/x-www-form-urlencoded` body or the query string (later sources do not override
 /// earlier ones: body first). `q` is a string or an array of strings.
-struct LibreTranslateRequest: Equatable {
-    var texts: [String]
+public struct LibreTranslateRequest: Equatable, Sendable {
+    public var texts: [String]
     /// `q` was an array: answer with arrays.
-    var isArray: Bool
-    var source: String
-    var target: String
-    var html: Bool
-    var alternatives: Int
-    var apiKey: String?
+    public var isArray: Bool
+    public var source: String
+    public var target: String
+    public var html: Bool
+    public var alternatives: Int
+    public var apiKey: String?
 
     /// - Throws: `ServeError.badRequest` naming what is wrong.
-    init(body: [UInt8], contentType: String?, query: [String: String]) throws {
+    public init(body: [UInt8], contentType: String?, query: [String: String]) throws {
         try self.init(fields: Self.fields(body: body, contentType: contentType, query: query))
     }
 
     /// The request's fields: a JSON object or a form in the body, then the query string's.
-    static func fields(body: [UInt8], contentType: String?, query: [String: String]) throws -> [String: Any] {
+    public static func fields(body: [UInt8], contentType: String?, query: [String: String]) throws -> [String: Any] {
         var fields: [String: Any] = [:]
         let type = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if !body.isEmpty {
@@ -45,7 +45,7 @@ struct LibreTranslateRequest: Equatable {
         return fields
     }
 
-    init(fields: [String: Any]) throws {
+    public init(fields: [String: Any]) throws {
         switch fields["q"] {
         case let text as String:
             texts = [text]
@@ -81,19 +81,19 @@ struct LibreTranslateRequest: Equatable {
         }
     }
 
-    static func string(_ fields: [String: Any], _ key: String) throws -> String {
+    public static func string(_ fields: [String: Any], _ key: String) throws -> String {
         guard let value = try optionalString(fields, key) else { throw ServeError.badRequest("Invalid request: missing \(key) parameter") }
         return value
     }
 
-    static func optionalString(_ fields: [String: Any], _ key: String) throws -> String? {
+    public static func optionalString(_ fields: [String: Any], _ key: String) throws -> String? {
         guard let value = fields[key] else { return nil }
         guard let text = value as? String else { throw ServeError.badRequest("Invalid request: \(key) must be a string") }
         return text
     }
 
     /// `a=1&b=x+y%21` → [("a", "1"), ("b", "x y!")].
-    static func formFields(_ text: String) -> [(String, String)] {
+    public static func formFields(_ text: String) -> [(String, String)] {
         text.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ s: Substring) -> String {
@@ -107,36 +107,5 @@ struct LibreTranslateRequest: Equatable {
     private static func reason(_ error: any Error) -> String {
         let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
         return text.split(separator: "\n").first.map(String.init) ?? text
-    }
-}
-
-/// The parts of a text `format: html` translates: the text between tags; tags, and text that
-/// is only white space, are kept as they are.
-enum HTMLText {
-    enum Part: Equatable {
-        case markup(String)
-        case text(String)
-    }
-
-    static func parts(_ html: String) -> [Part] {
-        var parts = [Part]()
-        var current = ""
-        var inTag = false
-        for character in html {
-            if !inTag && character == "<" {
-                if !current.isEmpty { parts.append(.text(current)) }
-                current = "<"
-                inTag = true
-            } else if inTag && character == ">" {
-                current.append(">")
-                parts.append(.markup(current))
-                current = ""
-                inTag = false
-            } else {
-                current.append(character)
-            }
-        }
-        if !current.isEmpty { parts.append(inTag ? .markup(current) : .text(current)) }
-        return parts
     }
 }
