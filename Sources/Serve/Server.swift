@@ -38,6 +38,7 @@ public struct Server: Sendable {
         router.post("translate") { request, _ in await self.respond(to: request) { try await self.translate(&$0) } }
         router.get("languages") { request, _ in await self.respond(to: request) { _ in (self.languages(), 0) } }
         router.get("health") { request, _ in await self.respond(to: request) { _ in (self.health(), 0) } }
+        router.get("/") { request, _ in self.webPage(request) }
         let app = Application(router: router,
                               configuration: .init(address: .hostname(options.host, port: options.port), serverName: "nmt"),
                               onServerRunning: { channel in listening(channel.localAddress?.port ?? options.port) },
