@@ -1,13 +1,15 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
+#if canImport(Glibc)
+import Glibc
 #endif
 import TestSupport
 
-/// Headless Chromium with one page, driven over the Chrome DevTools Protocol: started with
-/// `--remote-debugging-port=0` on a fresh profile, it writes the port it took into the profile's
-/// `DevToolsActivePort`; `/json/list` on that port names the page's WebSocket, and every command
-/// (`{"id", "method", "params"}`) waits at most its timeout for the answer with its id.
+/// Headless Chromium with one page, driven over the Chrome DevTools Protocol through
+/// `--remote-debugging-pipe` (Chromium reads commands on fd 3 and writes answers and events on
+/// fd 4, each a JSON message ended by a NUL byte; two FIFOs in a fresh profile directory carry
+/// them). URLSession's WebSocket needs a libcurl built with WebSockets, which Debian's is not.
+/// Commands go to the page's session (`Target.attachToTarget`, flattened), and every wait, the
+/// start included, ends at its timeout.
 final class Chromium: @unchecked Sendable {
     /// The first of Debian's `chromium` (and its other names) on PATH, if any.
     static let executable: String? = {
@@ -23,7 +25,10 @@ final class Chromium: @unchecked Sendable {
 
     let process = Process()
     private let profile: TemporaryDirectory
-    private var socket: URLSessionWebSocketTask?
+    private var commands: Int32 = -1           // our end of Chromium's fd 3
+    private var answers: Int32 = -1            // our end of Chromium's fd 4 (non-blocking, polled)
+    private var pending = [UInt8]()            // bytes read past the last NUL
+    private var session: String?
     private var nextID = 0
 
     /// Starts Chromium on `url` and attaches to that page.
@@ -31,46 +36,49 @@ final class Chromium: @unchecked Sendable {
     init(opening url: URL, timeout: Duration = .seconds(30)) async throws {
         guard let executable = Self.executable else { throw ChromiumError.failed("no chromium binary on PATH") }
         profile = try TemporaryDirectory()
-        process.executableURL = URL(fileURLWithPath: executable)
+        let input = profile.path("commands"), output = profile.path("answers")
+        guard mkfifo(input, 0o600) == 0, mkfifo(output, 0o600) == 0 else { throw ChromiumError.failed("mkfifo: errno \(errno)") }
+        // The shell gives Chromium the FIFOs as fds 3 and 4, then becomes it (same pid).
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        process.arguments = ["-c", "exec \"$0\" \"$@\" 3<\"\(input)\" 4>\"\(output)\"", executable,
+                             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                              "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
-                             "--remote-debugging-port=0", "--remote-allow-origins=*", "--user-data-dir=\(profile.path("profile"))",
-                             url.absoluteString]
+                             "--remote-debugging-pipe", "--user-data-dir=\(profile.path("profile"))", url.absoluteString]
         process.standardOutput = FileHandle.nullDevice
         FileManager.default.createFile(atPath: profile.path("stderr"), contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: profile.path("stderr")))
         try process.run()
 
         let deadline = ContinuousClock.now + timeout
-        var port: Int?
-        while port == nil {
-            if let text = try? String(contentsOfFile: profile.path("profile/DevToolsActivePort"), encoding: .utf8),
-               let line = text.split(separator: "\n").first, let number = Int(line) {
-                port = number
-            } else {
-                try check(deadline, "to write DevToolsActivePort")
-                try await Task.sleep(for: .milliseconds(50))
+        // Opening a FIFO to write fails (ENXIO) until its reader has it open: retry, never block.
+        while commands < 0 {
+            commands = open(input, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            if commands < 0 {
+                try check(deadline, "to open its command pipe")
+                try await Task.sleep(for: .milliseconds(20))
             }
         }
-        var page: URL?
+        _ = fcntl(commands, F_SETFL, 0)
+        answers = open(output, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard answers >= 0 else { throw ChromiumError.failed("open \(output): errno \(errno)") }
+
+        // The page on `url` (Chromium also lists its own browser_ui pages).
+        var page: String?
         while page == nil {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port!)/json/list")!)
-            request.timeoutInterval = 5
-            if let (data, _) = try? await URLSession.shared.data(for: request),
-               let targets = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]],
-               let target = targets.first(where: { $0["type"] as? String == "page" }),
-               let address = target["webSocketDebuggerUrl"] as? String {
-                page = URL(string: address)
-            } else {
-                try check(deadline, "to list its page")
+            let targets = try await send("Target.getTargets", timeout: ContinuousClock.now.duration(to: deadline))
+            let infos = targets["targetInfos"] as? [[String: Any]] ?? []
+            page = infos.first { $0["type"] as? String == "page" && $0["url"] as? String == url.absoluteString }?["targetId"] as? String
+            if page == nil {
+                try check(deadline, "to list the page among \(infos)")
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
-        let socket = URLSession.shared.webSocketTask(with: page!)
-        socket.maximumMessageSize = 64 << 20
-        socket.resume()
-        self.socket = socket
+        let attached = try await send("Target.attachToTarget", ["targetId": page!, "flatten": true], timeout: ContinuousClock.now.duration(to: deadline))
+        guard let session = attached["sessionId"] as? String else { throw ChromiumError.failed("attach: \(attached)") }
+        self.session = session
+        // Headless windows are never focused; focus emulation lets focus and key events behave as in a window.
+        try await send("Emulation.setFocusEmulationEnabled", ["enabled": true], timeout: ContinuousClock.now.duration(to: deadline))
     }
 
     deinit { stop() }
@@ -83,44 +91,52 @@ final class Chromium: @unchecked Sendable {
     /// The end of Chromium's standard error, for failure messages.
     var log: String { String(((try? String(contentsOfFile: profile.path("stderr"), encoding: .utf8)) ?? "").suffix(2000)) }
 
-    /// Sends one command and returns its `result`.
-    /// - Throws: `ChromiumError` on an `error` answer, a closed socket, or no answer within `timeout`.
+    /// Sends one command (to the page once attached) and returns its `result`.
+    /// - Throws: `ChromiumError` on an `error` answer, Chromium's exit, or no answer within `timeout`.
     @discardableResult
     func send(_ method: String, _ parameters: [String: Any] = [:], timeout: Duration = .seconds(15)) async throws -> [String: Any] {
-        guard let socket else { throw ChromiumError.failed("not attached") }
+        guard commands >= 0 else { throw ChromiumError.failed("not started") }
         nextID += 1
         let id = nextID
-        let message = try JSONSerialization.data(withJSONObject: ["id": id, "method": method, "params": parameters])
-        try await socket.send(.string(String(decoding: message, as: UTF8.self)))
+        var message: [String: Any] = ["id": id, "method": method, "params": parameters]
+        if let session { message["sessionId"] = session }
+        var bytes = [UInt8](try JSONSerialization.data(withJSONObject: message))
+        bytes.append(0)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(commands, $0.baseAddress, $0.count) }
+            guard count > 0 else { throw ChromiumError.failed("\(method): write errno \(errno): \(log)") }
+            written += count
+        }
         let deadline = ContinuousClock.now + timeout
         while true {
-            // Events (no id) and answers to earlier commands are skipped.
+            // Events (no id) are skipped.
             let text = try await receive(until: deadline, what: method)
-            guard let answer = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+            guard let answer = (try? JSONSerialization.jsonObject(with: Data(text))) as? [String: Any],
                   answer["id"] as? Int == id else { continue }
             if let error = answer["error"] as? [String: Any] { throw ChromiumError.failed("\(method): \(error)") }
             return answer["result"] as? [String: Any] ?? [:]
         }
     }
 
-    /// The next message, or `timedOut` at `deadline` (closing the socket, which ends the receive).
-    private func receive(until deadline: ContinuousClock.Instant, what: String) async throws -> String {
-        guard let socket else { throw ChromiumError.failed("not attached") }
-        return try await withThrowingTaskGroup(of: String.self) { group in
-            group.addTask {
-                switch try await socket.receive() {
-                case .string(let text): return text
-                case .data(let data): return String(decoding: data, as: UTF8.self)
-                @unknown default: return ""
-                }
+    /// The next NUL-ended message, or `timedOut` at `deadline`.
+    private func receive(until deadline: ContinuousClock.Instant, what: String) async throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            if let end = pending.firstIndex(of: 0) {
+                let message = Array(pending[..<end])
+                pending.removeSubrange(...end)
+                return message
             }
-            group.addTask {
-                try await Task.sleep(until: deadline)
-                socket.cancel(with: .goingAway, reason: nil)
-                throw ChromiumError.timedOut("no answer to \(what)")
+            let count = buffer.withUnsafeMutableBytes { read(answers, $0.baseAddress, $0.count) }
+            if count > 0 {
+                pending += buffer[..<count]
+                continue
             }
-            defer { group.cancelAll() }
-            return try await group.next()!
+            // Nothing yet (EAGAIN), or no writer yet or any more (0): poll briefly, then look again.
+            try check(deadline, "to answer \(what)")
+            var entry = pollfd(fd: answers, events: Int16(POLLIN), revents: 0)
+            if poll(&entry, 1, 20) <= 0 || count == 0 { try await Task.sleep(for: .milliseconds(5)) }
         }
     }
 
@@ -139,10 +155,18 @@ final class Chromium: @unchecked Sendable {
     @discardableResult
     func wait(for expression: String, timeout: Duration = .seconds(30)) async throws -> Any {
         let deadline = ContinuousClock.now + timeout
+        var last = "nothing yet"
         while true {
-            let value = try await evaluate(expression)
-            if let value, !(value is NSNull), (value as? Bool) != false, (value as? String) != "" { return value }
-            guard ContinuousClock.now < deadline else { throw ChromiumError.timedOut("waiting for \(expression)") }
+            // While the page loads, evaluation may fail (no context yet): that is waited out too.
+            do {
+                let value = try await evaluate(expression)
+                if let value, !(value is NSNull), (value as? Bool) != false, (value as? String) != "" { return value }
+                last = "\(String(describing: value))"
+            } catch let error as ChromiumError {
+                if case .timedOut = error { throw error }
+                last = "\(error)"
+            }
+            guard ContinuousClock.now < deadline else { throw ChromiumError.timedOut("waiting for \(expression) (last: \(last))") }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
@@ -162,9 +186,9 @@ final class Chromium: @unchecked Sendable {
                                                   "modifiers": modifiers])
     }
 
-    /// A left click at the middle of the element with `id`.
+    /// A left click at the middle of the element with `id`, scrolled into view first.
     func click(_ id: String) async throws {
-        let box = try await evaluate("(() => { const r = document.getElementById('\(id)').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+        let box = try await evaluate("(() => { const e = document.getElementById('\(id)'); e.scrollIntoView({ block: 'center' }); const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()")
         guard let point = box as? [Double], point.count == 2 else { throw ChromiumError.failed("no box for #\(id): \(String(describing: box))") }
         for type in ["mousePressed", "mouseReleased"] {
             try await send("Input.dispatchMouseEvent", ["type": type, "x": point[0], "y": point[1], "button": "left", "clickCount": 1])
@@ -173,8 +197,8 @@ final class Chromium: @unchecked Sendable {
 
     /// SIGTERM, then SIGKILL if it is still running after 5 s; its helpers end with it.
     func stop() {
-        socket?.cancel(with: .goingAway, reason: nil)
-        socket = nil
+        if commands >= 0 { close(commands); commands = -1 }
+        if answers >= 0 { close(answers); answers = -1 }
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date(timeIntervalSinceNow: 5)
