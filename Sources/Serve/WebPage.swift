@@ -104,6 +104,7 @@ enum WebPage {
   </div>
   <div id="heatmap" class="scroll" aria-live="polite"></div>
 </section>
+<p id="attention-note" class="hint" role="status" hidden>This server has no attention heatmap (it has no POST /v1/translate).</p>
 <script>
 "use strict";
 const $ = (id) => document.getElementById(id);
@@ -199,6 +200,7 @@ async function showAttention() {
   } catch (error) {
     if (error.status === 404) {
       $("attention-section").hidden = true;   // a server without the native API: no heatmap
+      $("attention-note").hidden = false;
       $("text").focus();
     } else {
       showError(error.message);

@@ -66,6 +66,7 @@ import TestSupport
                                                      body: try JSONSerialization.data(withJSONObject: ["text": [Self.sentence], "attention": true]))
         if nativeAnswer.status == 404 {
             #expect(try await browser.evaluate("document.getElementById('attention-section').hidden") as? Bool == true)
+            #expect(try await browser.evaluate("document.getElementById('attention-note').hidden") as? Bool == false)
         } else {
             let translations = nativeAnswer.json["translations"] as? [[String: Any]]
             let attention = translations?.first?["attention"] as? [String: Any]
