@@ -40,6 +40,7 @@ public struct Server: Sendable {
         router.post("detect") { request, _ in await self.respond(to: request) { try await self.detect(&$0) } }
         router.get("languages") { request, _ in await self.respond(to: request) { _ in (self.languages(), 0) } }
         router.get("health") { request, _ in await self.respond(to: request) { _ in (self.health(), 0) } }
+        router.get("/") { request, _ in self.webPage(request) }
         let app = Application(router: router,
                               configuration: .init(address: .hostname(options.host, port: options.port), serverName: "nmt"),
                               onServerRunning: { channel in listening(channel.localAddress?.port ?? options.port) },
