@@ -153,6 +153,31 @@ import TestSupport
         #expect(fine.status == 200, "\(fine.json)")
     }
 
+    /// --api-keys (403), --max-lines (413) and --max-request-bytes (413) hold for the native API
+    /// too; more settings than the engine keeps translators for still answer as before.
+    @Test func limitsKeysAndManySettings() async throws {
+        let keys = try TemporaryDirectory()
+        let keyFile = try keys.write("keys", "secret\n")
+        let server = try ServerProcess(["--model", ServeTests.model, "--max-lines", "2", "--max-request-bytes", "300",
+                                        "--api-keys", keyFile, "--quiet"])
+        defer { #expect(server.stop() == 0) }
+        let line = try Self.lines(1)[0]
+        func check(_ answer: Answer, _ status: Int, _ message: String) {
+            #expect(answer.status == status && answer.error?.contains(message) == true, "\(answer.status) \(answer.json)")
+        }
+        check(try await Self.native(server, ["text": ["a"]]), 403, "Invalid API key")
+        check(try await Self.native(server, ["text": ["a"], "api_key": "guess"]), 403, "Invalid API key")
+        check(try await Self.native(server, ["text": ["a", "b", "c"], "api_key": "secret"]), 413, "at most 2")
+        check(try await Self.native(server, ["text": [String(repeating: "a ", count: 200)], "api_key": "secret"]), 413, "larger than 300")
+        let first = try await Self.native(server, ["text": [line], "beam": 2, "api_key": "secret"])
+        #expect(first.status == 200, "\(first.json)")
+        for beam in [1, 3, 4, 6, 7, 8] {
+            #expect(try await Self.native(server, ["text": [line], "beam": beam, "api_key": "secret"]).status == 200)
+        }
+        let again = try await Self.native(server, ["text": [line], "beam": 2, "api_key": "secret"])
+        #expect(Self.entries(again).map(\.0) == Self.entries(first).map(\.0) && !Self.entries(first).isEmpty)
+    }
+
     /// /metrics counts exactly the requests this test made, by path and status; sentences and
     /// output tokens are those the answers show.
     @Test func metricsCountRequests() async throws {
