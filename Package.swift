@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
@@ -45,9 +47,13 @@ let package = Package(
                                               "CVectorMath"]),
         // LibreTranslate's requests as its clients send them (no HTTP server: the fuzz target uses it).
         .target(name: "LibreTranslate"),
-        // `nmt serve`: the LibreTranslate API over HTTP (Hummingbird), sentences of concurrent requests decoded together.
-        .target(name: "Serve", dependencies: ["LibreTranslate", "Translation", "ModelFiles", "IO", .product(name: "Hummingbird", package: "hummingbird"),
-                                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log")]),
+        // `nmt serve`: the LibreTranslate API over HTTP (Hummingbird), sentences of concurrent requests decoded together;
+        // /metrics through swift-metrics and swift-prometheus.
+        .target(name: "Serve", dependencies: ["LibreTranslate", "Translation", "ModelFiles", "IO",
+                                       .product(name: "Hummingbird", package: "hummingbird"),
+                                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                                       .product(name: "CoreMetrics", package: "swift-metrics"),
+                                       .product(name: "Prometheus", package: "swift-prometheus")]),
         .executableTarget(
             name: "nmt",
             dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode", "Translation", "Serve",

@@ -13,6 +13,8 @@ import Translation
 public struct Server: Sendable {
     public let engine: TranslationEngine
     public let options: ServeOptions
+    /// What `GET /metrics` reports.
+    public let metrics: ServeMetrics
     let source: String
     let target: String
     let modelName: String
@@ -21,8 +23,10 @@ public struct Server: Sendable {
     let started = Date()
 
     public init(translator: Translator, options: ServeOptions) {
+        let metrics = ServeMetrics()
+        self.metrics = metrics
         engine = TranslationEngine(translator: translator, maxBatch: options.maxBatch, maxWaitMilliseconds: options.maxWaitMilliseconds,
-                                   maxQueue: options.maxQueue)
+                                   maxQueue: options.maxQueue, onBatch: { metrics.batch(lines: $0, outputs: $1) })
         self.options = options
         let recipe = translator.directory.recipe
         source = recipe.data.source
@@ -36,8 +40,11 @@ public struct Server: Sendable {
     /// - Parameter listening: called with the port once the server listens (the real one for port 0).
     public func run(listening: @escaping @Sendable (Int) -> Void) async throws {
         let router = Router()
+        router.add(middleware: MetricsRecording<BasicRequestContext>(metrics: metrics))
         router.post("translate") { request, _ in await self.respond(to: request) { try await self.translate(&$0) } }
         router.post("detect") { request, _ in await self.respond(to: request) { try await self.detect(&$0) } }
+        router.post("v1/translate") { request, _ in await self.respond(to: request) { try await self.nativeTranslate(&$0) } }
+        router.get("metrics") { request, _ in self.metricsResponse(request) }
         router.get("languages") { request, _ in await self.respond(to: request) { _ in (self.languages(), 0) } }
         router.get("health") { request, _ in await self.respond(to: request) { _ in (self.health(), 0) } }
         router.get("/") { request, _ in self.webPage(request) }

@@ -9,14 +9,46 @@ import Translation
 /// back in order. A line's translation does not depend on what it is batched with (the searches'
 /// batch invariance), so it is what `nmt translate` gives for it at the same settings.
 ///
-/// The `Translator` is used by the engine's own thread only; requests wait on continuations.
+/// Requests at other settings than the server's (`Settings`: the native API's beam, length
+/// penalty, attention) are batched only with requests at the same settings, by a `Translator` of
+/// their own that shares the model's parameters; the engine keeps at most `maxTranslators` of them.
+///
+/// The `Translator`s are used by the engine's own thread only; requests wait on continuations.
 public final class TranslationEngine: @unchecked Sendable {
+    /// What a batch is decoded with; lines at different settings never share a batch.
+    public struct Settings: Hashable, Sendable {
+        public var beam: Int
+        public var lengthPenalty: Double
+        /// Give each line's best translation its attention (`Translator.Output.attention`).
+        public var attention: Bool
+
+        public init(beam: Int, lengthPenalty: Double, attention: Bool = false) {
+            self.beam = beam
+            self.lengthPenalty = lengthPenalty
+            self.attention = attention
+        }
+
+        /// The translator decoding at these settings (attention is asked for per call).
+        var translatorKey: Settings { Settings(beam: beam, lengthPenalty: lengthPenalty) }
+    }
+
     private struct Job {
         let lines: [String]
+        let settings: Settings
         let continuation: CheckedContinuation<[[Translator.Output]], any Error>
     }
 
+    /// Translators kept besides the server's own (least recently used goes first).
+    static let maxTranslators = 4
+
     public let translator: Translator
+    /// The server's settings, what requests that ask for none get.
+    public let defaults: Settings
+    /// Called on the engine's thread after each batch: its lines and their translations.
+    private let onBatch: @Sendable (_ lines: Int, _ outputs: [[Translator.Output]]) -> Void
+    private var translators: [Settings: Translator] = [:]
+    private var lastUsed: [Settings: Int] = [:]
+    private var batchesDone = 0
     private let maxBatch: Int
     private let maxWait: TimeInterval
     private let maxQueue: Int
@@ -26,8 +58,11 @@ public final class TranslationEngine: @unchecked Sendable {
     private var stopping = false
     private var thread: Thread?
 
-    public init(translator: Translator, maxBatch: Int, maxWaitMilliseconds: Int, maxQueue: Int) {
+    public init(translator: Translator, maxBatch: Int, maxWaitMilliseconds: Int, maxQueue: Int,
+                onBatch: @escaping @Sendable (_ lines: Int, _ outputs: [[Translator.Output]]) -> Void = { _, _ in }) {
         self.translator = translator
+        defaults = Settings(beam: translator.search.beam, lengthPenalty: translator.options.lengthPenalty!)
+        self.onBatch = onBatch
         self.maxBatch = maxBatch
         self.maxWait = Double(maxWaitMilliseconds) / 1000
         self.maxQueue = maxQueue
@@ -44,10 +79,14 @@ public final class TranslationEngine: @unchecked Sendable {
         return queuedLines
     }
 
-    /// The translations of `lines` (each well-formed text without newlines), best first.
-    /// - Throws: `ServeError.overloaded` when the queue is full.
-    public func translate(_ lines: [String]) async throws -> [[Translator.Output]] {
+    /// The translations of `lines` (each well-formed text without newlines), best first: the
+    /// N best of the settings' beam, N = K.
+    /// - Parameter settings: nil: the server's.
+    /// - Throws: `ServeError.overloaded` when the queue is full; `ServeError.badRequest` when a
+    ///   translator for `settings` cannot be made (its workspace would not fit in memory).
+    public func translate(_ lines: [String], settings: Settings? = nil) async throws -> [[Translator.Output]] {
         guard !lines.isEmpty else { return [] }
+        let settings = settings ?? defaults
         return try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             defer { condition.unlock() }
@@ -55,7 +94,7 @@ public final class TranslationEngine: @unchecked Sendable {
                 continuation.resume(throwing: ServeError.overloaded)
                 return
             }
-            jobs.append(Job(lines: lines, continuation: continuation))
+            jobs.append(Job(lines: lines, settings: settings, continuation: continuation))
             queuedLines += lines.count
             condition.signal()
         }
@@ -73,7 +112,9 @@ public final class TranslationEngine: @unchecked Sendable {
         while let batch = nextBatch() {
             let lines = batch.flatMap(\.lines)
             do {
-                let outputs = try translator.translations(LineBuffer(lines: lines))
+                let settings = batch[0].settings
+                let outputs = try translator(for: settings).translations(LineBuffer(lines: lines), attention: settings.attention)
+                onBatch(lines.count, outputs)
                 var start = 0
                 for job in batch {
                     job.continuation.resume(returning: Array(outputs[start..<(start + job.lines.count)]))
@@ -85,8 +126,39 @@ public final class TranslationEngine: @unchecked Sendable {
         }
     }
 
-    /// Waits for a first job, then up to `maxWait` for others, and takes jobs up to `maxBatch`
-    /// lines (nil: stopping with nothing queued).
+    /// The translator for `settings`: the server's, or one sharing its parameters (made on first
+    /// use; N best with N = K, so that any n_best ≤ K can be answered).
+    private func translator(for settings: Settings) throws -> Translator {
+        let key = settings.translatorKey
+        batchesDone += 1
+        if key == defaults.translatorKey && translator.search.nBest == translator.search.beam { return translator }
+        if let kept = translators[key] {
+            lastUsed[key] = batchesDone
+            return kept
+        }
+        var options = translator.options
+        options.beam = key.beam
+        options.lengthPenalty = key.lengthPenalty
+        options.nBest = key.beam
+        options.attentionDirectory = nil
+        let made: Translator
+        do {
+            made = try Translator(sharing: translator, options: options)
+        } catch {
+            throw ServeError.badRequest("Invalid request: cannot decode with beam \(key.beam): \(error)")
+        }
+        if translators.count >= Self.maxTranslators, let oldest = lastUsed.min(by: { $0.value < $1.value })?.key {
+            translators[oldest] = nil
+            lastUsed[oldest] = nil
+        }
+        translators[key] = made
+        lastUsed[key] = batchesDone
+        return made
+    }
+
+    /// Waits for a first job, then up to `maxWait` for others at its settings, and takes jobs at
+    /// its settings, in order, up to `maxBatch` lines (nil: stopping with nothing queued). Jobs at
+    /// other settings keep their places for the next batches.
     private func nextBatch() -> [Job]? {
         condition.lock()
         defer { condition.unlock() }
@@ -94,15 +166,23 @@ public final class TranslationEngine: @unchecked Sendable {
             if stopping { return nil }
             condition.wait()
         }
+        let settings = jobs[0].settings
+        func linesLikeFirst() -> Int { jobs.reduce(0) { $0 + ($1.settings == settings ? $1.lines.count : 0) } }
         let deadline = Date(timeIntervalSinceNow: maxWait)
-        while queuedLines < maxBatch && !stopping {
+        while linesLikeFirst() < maxBatch && !stopping {
             if !condition.wait(until: deadline) { break }
         }
-        var taken = [Job](), count = 0
-        while let job = jobs.first, taken.isEmpty || count + job.lines.count <= maxBatch {
-            taken.append(jobs.removeFirst())
-            count += job.lines.count
+        var taken = [Job](), kept = [Job](), count = 0, full = false
+        for job in jobs {
+            if !full && job.settings == settings && (taken.isEmpty || count + job.lines.count <= maxBatch) {
+                taken.append(job)
+                count += job.lines.count
+            } else {
+                if job.settings == settings { full = true }
+                kept.append(job)
+            }
         }
+        jobs = kept
         queuedLines -= count
         return taken
     }

@@ -46,28 +46,37 @@ public final class Translator {
     /// - Parameter checkpoint: nil takes `best` when there is one, else `last`.
     /// - Throws: the model directory's and checkpoint's errors; `TranslationError` for settings
     ///   that do not fit the recipe's.
-    public init(directory: ModelDirectory, checkpoint: ModelDirectory.CheckpointChoice? = nil,
-                options given: TranslationOptions) throws {
-        let recipe = directory.recipe
-        var options = given
-        options.beam = given.beam ?? recipe.decode.beam
-        options.lengthPenalty = given.lengthPenalty ?? recipe.decode.lengthPenalty
-        options.maxLengthRatio = given.maxLengthRatio ?? recipe.decode.maxLengthRatio
-        let beam = options.beam!
-        if let nBest = options.nBest, nBest > beam { throw TranslationError.nBestAboveBeam(nBest: nBest, beam: beam) }
-        self.options = options
-        self.directory = directory
+    public convenience init(directory: ModelDirectory, checkpoint: ModelDirectory.CheckpointChoice? = nil,
+                            options given: TranslationOptions) throws {
+        let options = try Self.filled(given, recipe: directory.recipe)
         let choice = checkpoint ?? (FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last)
-        maximumSourceLength = recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength
         var info = stat()
         let checkpointBytes = stat(directory.checkpointPath(choice), &info) == 0 ? Int(info.st_size) : 0
-        let needed = DecodingMemory.bytes(configuration: directory.configuration, checkpointBytes: checkpointBytes, beam: beam,
-                                          batchSize: options.batchSize, maximumSourceLength: maximumSourceLength,
-                                          maxLengthRatio: options.maxLengthRatio!, alignments: options.attentionDirectory != nil)
-        try MachineMemory.check(needed, for: "translate with beam \(beam) × batch \(options.batchSize)")
-        let checkpoint: Checkpoint
-        (model, parameters, checkpoint) = try directory.load(choice)
-        step = checkpoint.integers("step")?.first.map { Int(clamping: $0) } ?? 0
+        try Self.checkMemory(directory: directory, options: options, checkpointBytes: checkpointBytes)
+        let (model, parameters, checkpoint) = try directory.load(choice)
+        let step = checkpoint.integers("step")?.first.map { Int(clamping: $0) } ?? 0
+        try self.init(directory: directory, model: model, parameters: parameters, step: step, options: options)
+    }
+
+    /// Another translator of `base`'s model at other settings (beam, length penalty, n-best…),
+    /// sharing its parameters: one copy of the model in memory, a search workspace each. The
+    /// server keeps one per settings asked for.
+    /// - Throws: `TranslationError`; `MemoryError` when the workspace would not fit.
+    public convenience init(sharing base: Translator, options given: TranslationOptions) throws {
+        let options = try Self.filled(given, recipe: base.directory.recipe)
+        try Self.checkMemory(directory: base.directory, options: options, checkpointBytes: 0)
+        try self.init(directory: base.directory, model: base.model, parameters: base.parameters, step: base.step, options: options)
+    }
+
+    private init(directory: ModelDirectory, model: Seq2Seq, parameters: ParameterStore, step: Int, options: TranslationOptions) throws {
+        let recipe = directory.recipe
+        let beam = options.beam!
+        self.options = options
+        self.directory = directory
+        self.model = model
+        self.parameters = parameters
+        self.step = step
+        maximumSourceLength = Self.maximumSourceLength(recipe)
         search = SearchOptions(beam: beam, lengthPenalty: options.lengthPenalty!, maxLengthRatio: options.maxLengthRatio!,
                                nBest: options.nBest ?? 1, reverseSource: recipe.data.reverseSource)
         preprocessor = Preprocessor(tokenizer: try MosesTokenizer(language: recipe.data.source), kind: recipe.data.tokenizer,
@@ -81,6 +90,28 @@ public final class Translator {
         progress = Progress("translate", unit: "sentences", quiet: options.quiet)
     }
 
+    /// `given` with the recipe's defaults filled in.
+    private static func filled(_ given: TranslationOptions, recipe: Recipe) throws -> TranslationOptions {
+        var options = given
+        options.beam = given.beam ?? recipe.decode.beam
+        options.lengthPenalty = given.lengthPenalty ?? recipe.decode.lengthPenalty
+        options.maxLengthRatio = given.maxLengthRatio ?? recipe.decode.maxLengthRatio
+        if let nBest = options.nBest, nBest > options.beam! { throw TranslationError.nBestAboveBeam(nBest: nBest, beam: options.beam!) }
+        return options
+    }
+
+    private static func maximumSourceLength(_ recipe: Recipe) -> Int {
+        recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength
+    }
+
+    private static func checkMemory(directory: ModelDirectory, options: TranslationOptions, checkpointBytes: Int) throws {
+        let beam = options.beam!
+        let needed = DecodingMemory.bytes(configuration: directory.configuration, checkpointBytes: checkpointBytes, beam: beam,
+                                          batchSize: options.batchSize, maximumSourceLength: maximumSourceLength(directory.recipe),
+                                          maxLengthRatio: options.maxLengthRatio!, alignments: options.attentionDirectory != nil)
+        try MachineMemory.check(needed, for: "translate with beam \(beam) × batch \(options.batchSize)")
+    }
+
     /// One sentence to decode: a line, or a piece of a long one.
     struct Segment {
         var line: Int             // in the block
@@ -92,6 +123,21 @@ public final class Translator {
     public struct Output: Sendable, Equatable {
         public var text: String
         public var score: Double
+        /// Output tokens (BPE pieces, before detokenizing), `<eos>` not counted.
+        public var tokens: Int
+        /// The best translation's attention, when asked for (`translations(_:attention:)`).
+        public var attention: Attention?
+    }
+
+    /// What the search attended to for one line: a_t of each output token and of the final
+    /// `<eos>` over the line's source tokens, as the model saw them (after BPE), in reading order.
+    /// A line cut into pieces has each piece's rows on the diagonal (0 elsewhere).
+    public struct Attention: Sendable, Equatable {
+        public var sourceTokens: [String]
+        /// The output tokens, then `<eos>` once per piece.
+        public var targetTokens: [String]
+        /// [targetTokens.count][sourceTokens.count]; each row sums to 1.
+        public var weights: [[Float]]
     }
 
     /// Translates a block of lines (well-formed UTF-8, see `LineBuffer.repairingUTF8`), which
@@ -100,7 +146,7 @@ public final class Translator {
     /// - Throws: `FileError` when an attention map cannot be written.
     public func translate(_ lines: LineBuffer) throws -> [UInt8] {
         let first = linesDone
-        let (texts, scores, owners) = try decode(lines)
+        let (texts, scores, owners, _, _) = try decode(lines, attention: false)
         var output = [UInt8]()
         output.reserveCapacity(texts.bytes.count + texts.count * (options.nBest == nil ? 1 : 32))
         for k in 0..<texts.count {
@@ -114,19 +160,28 @@ public final class Translator {
 
     /// The translations of each line, best first: one, or with `nBest` up to N (an empty line
     /// gets one empty translation). What a program that links the library calls.
-    public func translations(_ lines: LineBuffer) throws -> [[Output]] {
-        let (texts, scores, owners) = try decode(lines)
+    /// - Parameter attention: give each line's best translation its `Attention` (the search
+    ///   then keeps every a_t; the translations are the same).
+    public func translations(_ lines: LineBuffer, attention: Bool = false) throws -> [[Output]] {
+        let (texts, scores, owners, tokens, maps) = try decode(lines, attention: attention)
         var outputs = [[Output]](repeating: [], count: lines.count)
         for k in 0..<texts.count {
-            outputs[owners[k]].append(Output(text: texts.withLine(k) { String(decoding: $0, as: UTF8.self) }, score: scores[k]))
+            let line = owners[k]
+            outputs[line].append(Output(text: texts.withLine(k) { String(decoding: $0, as: UTF8.self) }, score: scores[k],
+                                        tokens: tokens[k], attention: attention && outputs[line].isEmpty ? maps[line] : nil))
         }
         return outputs
     }
 
     /// Lines → output lines (the best, or the N best, of each), their scores and the input line
-    /// each belongs to, in input order.
-    private func decode(_ lines: LineBuffer) throws -> (texts: LineBuffer, scores: [Double], owners: [Int]) {
+    /// each belongs to, their token counts, and with `attention` each line's `Attention`, in input order.
+    private func decode(_ lines: LineBuffer, attention: Bool)
+        throws -> (texts: LineBuffer, scores: [Double], owners: [Int], tokens: [Int], attention: [Attention?]) {
         let first = linesDone
+        // Lines whose a_t are kept: all with `attention`, else the first `attentionLimit` with `--attention DIR`.
+        func mapped(_ line: Int) -> Bool {
+            attention || (options.attentionDirectory != nil && first + line < options.attentionLimit)
+        }
         let tokenized = preprocessors.map(lines) { _, line, workspace, output in
             self.preprocessor.process(line, workspace: &workspace, into: &output)
         }
@@ -149,9 +204,9 @@ public final class Translator {
             segmentsOfLine.append(before..<segments.count)
             lineTokens.append(tokens)
         }
-        if options.attentionDirectory != nil {
+        if attention || options.attentionDirectory != nil {
             // A map is source × output tokens of the whole line: check it before decoding.
-            for i in 0..<lines.count where first + i < options.attentionLimit && !lineTokens[i].isEmpty {
+            for i in 0..<lines.count where mapped(i) && !lineTokens[i].isEmpty {
                 let outputs = segmentsOfLine[i].reduce(0) { $0 + search.maximumTokens(sourceLength: segments[$1].tokens.count) + 1 }
                 try MachineMemory.check(DecodingMemory.attentionMapBytes(source: lineTokens[i].count, target: outputs),
                                         for: "the attention map of line \(first + i + 1) (\(lineTokens[i].count) × up to \(outputs) tokens)")
@@ -162,10 +217,10 @@ public final class Translator {
 
         // 2. Decode, longest first, the lines that get an attention map with their alignments.
         var results = [[Hypothesis]](repeating: [], count: segments.count)
-        let mapped = options.attentionDirectory == nil ? [] : segments.indices.filter { first + segments[$0].line < options.attentionLimit }
-        let mappedSet = Set(mapped)
-        decode(mapped, sources: sources, keepAlignments: true, into: &results)
-        decode(segments.indices.filter { !mappedSet.contains($0) }, sources: sources, keepAlignments: false, into: &results)
+        let withAlignments = segments.indices.filter { mapped(segments[$0].line) }
+        let withAlignmentsSet = Set(withAlignments)
+        decode(withAlignments, sources: sources, keepAlignments: true, into: &results)
+        decode(segments.indices.filter { !withAlignmentsSet.contains($0) }, sources: sources, keepAlignments: false, into: &results)
 
         // 3. Output tokens → text, in input order.
         func outputTokens(_ hypothesis: Hypothesis, _ segment: Segment) -> [String] {
@@ -179,6 +234,8 @@ public final class Translator {
         var tokenLines = LineBuffer()
         var scores = [Double]()
         var owners = [Int]()               // the input line of each output line
+        var tokenCounts = [Int]()
+        var maps = [Attention?](repeating: nil, count: attention ? lines.count : 0)
         for i in 0..<lines.count {
             let pieces = segmentsOfLine[i]
             let entries = options.nBest == nil ? 1 : max(1, pieces.map { results[$0].count }.min() ?? 1)
@@ -187,17 +244,25 @@ public final class Translator {
                 tokenLines.append(tokens.joined(separator: " ").utf8)
                 scores.append(pieces.reduce(0) { $0 + results[$1][j].score })
                 owners.append(i)
+                tokenCounts.append(tokens.count)
+            }
+            guard mapped(i) else { continue }
+            let (target, weights) = Self.attentionMatrix(
+                source: lineTokens[i], pieces: pieces.map { (segments[$0].tokens, results[$0][0], outputTokens(results[$0][0], segments[$0])) })
+            if attention {
+                let width = lineTokens[i].count
+                maps[i] = Attention(sourceTokens: lineTokens[i], targetTokens: pieces.isEmpty ? [Vocabulary.eos] : target,
+                                    weights: pieces.isEmpty ? [[]] : (0..<target.count).map { Array(weights[($0 * width)..<(($0 + 1) * width)]) })
             }
             if let directory = options.attentionDirectory, first + i < options.attentionLimit, !pieces.isEmpty {
-                try writeAttentionMap(line: first + i, into: directory, source: lineTokens[i],
-                                      pieces: pieces.map { (segments[$0].tokens, results[$0][0], outputTokens(results[$0][0], segments[$0])) })
+                try writeAttentionMap(line: first + i, into: directory, source: lineTokens[i], target: target, weights: weights)
             }
         }
         let texts = postprocessors.map(tokenLines) { _, line, workspace, output in
             self.postprocessor.process(line, workspace: &workspace, into: &output)
         }
         linesDone += lines.count
-        return (texts, scores, owners)
+        return (texts, scores, owners, tokenCounts, maps)
     }
 
     /// Decodes `indices` of `sources` in batches, longest first, into `results`.
@@ -214,9 +279,10 @@ public final class Translator {
         }
     }
 
-    /// `DIR/line-00001.svg` for line 0: the pieces' maps side by side on the diagonal.
-    private func writeAttentionMap(line: Int, into directory: String, source: [String],
-                                   pieces: [(tokens: Range<Int>, hypothesis: Hypothesis, output: [String])]) throws {
+    /// A line's output tokens (each piece's, then `<eos>`) and its a_t, [target × source] row-major:
+    /// the pieces' maps side by side on the diagonal.
+    private static func attentionMatrix(source: [String], pieces: [(tokens: Range<Int>, hypothesis: Hypothesis, output: [String])])
+        -> (target: [String], weights: [Float]) {
         let target = pieces.flatMap { $0.output + [Vocabulary.eos] }
         var weights = [Float](repeating: 0, count: target.count * source.count)
         var row = 0
@@ -229,6 +295,11 @@ public final class Translator {
             }
             row += rows
         }
+        return (target, weights)
+    }
+
+    /// `DIR/line-00001.svg` for line 0.
+    private func writeAttentionMap(line: Int, into directory: String, source: [String], target: [String], weights: [Float]) throws {
         let number = String(line + 1)
         let name = "\(directory)/line-\(String(repeating: "0", count: max(0, 5 - number.count)))\(number).svg"
         try OutputFile.write(Array(AttentionMap.svg(source: source, target: target, weights: weights).utf8), to: name)

@@ -15,7 +15,10 @@ struct ServeCommand: ParsableCommand {
             POST /translate takes LibreTranslate's request (q a string or an array of strings, \
             source (the model's or auto), target, format text or html, alternatives, api_key) as \
             JSON, a form or query parameters, and answers {"translatedText": …}; GET /languages \
-            lists the model's pair; GET /health the model, its step and the queue. Errors are \
+            lists the model's pair; GET /health the model, its step and the queue. POST \
+            /v1/translate, the native API, takes {"text": [lines], "beam", "n_best", \
+            "length_penalty", "attention"} and answers per line the translation, its score, the \
+            N best and the attention weights; GET /metrics is in Prometheus' text format. Errors are \
             {"error": …} with LibreTranslate's statuses (400, 403, 413, 503 with Retry-After). \
             Lines of concurrent requests that arrive within --max-wait-ms are decoded together, \
             up to --max-batch lines; each line's translation is what nmt translate gives for it. \
