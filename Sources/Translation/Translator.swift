@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Decode
+import class Foundation.NSLock
 import IO
 import Model
 import ModelFiles
@@ -18,7 +19,13 @@ import Text
 /// (`SourcePieces`) whose translations are joined, never dropped. With `nBest`, each line gives
 /// `i ||| hypothesis ||| score` lines instead (Moses' n-best format without feature scores;
 /// i counts input lines from 0).
-public final class Translator {
+///
+/// Thread-safe: calls from several threads take turns (a translator decodes with one set of
+/// buffers); translators made with `init(sharing:options:)` share the parameters and decode
+/// side by side.
+public final class Translator: @unchecked Sendable {
+    /// Serializes `translate` and `translations` (the searches' buffers, the line count).
+    private let lock = NSLock()
     public let directory: ModelDirectory
     public let model: Seq2Seq
     public let parameters: ParameterStore
@@ -145,6 +152,8 @@ public final class Translator {
     /// - Returns: the output, each line followed by `\n` (with `nBest`, the n-best lines).
     /// - Throws: `FileError` when an attention map cannot be written.
     public func translate(_ lines: LineBuffer) throws -> [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
         let first = linesDone
         let (texts, scores, owners, _, _) = try decode(lines, attention: false)
         var output = [UInt8]()
@@ -163,6 +172,8 @@ public final class Translator {
     /// - Parameter attention: give each line's best translation its `Attention` (the search
     ///   then keeps every a_t; the translations are the same).
     public func translations(_ lines: LineBuffer, attention: Bool = false) throws -> [[Output]] {
+        lock.lock()
+        defer { lock.unlock() }
         let (texts, scores, owners, tokens, maps) = try decode(lines, attention: attention)
         var outputs = [[Output]](repeating: [], count: lines.count)
         for k in 0..<texts.count {
