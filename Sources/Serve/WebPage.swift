@@ -22,7 +22,8 @@ enum WebPage {
                       "{{SOURCE_NAME}}": Server.name(of: source), "{{TARGET_NAME}}": Server.name(of: target),
                       "{{BEAM}}": String(beam), "{{MODEL}}": model]
         var page = template
-        for (placeholder, value) in values { page = page.replacingOccurrences(of: placeholder, with: escaped(value)) }
+        // XML's escapes serve HTML's text and double-quoted attributes.
+        for (placeholder, value) in values { page = page.replacingOccurrences(of: placeholder, with: SVGDocument.escape(value)) }
         return page
     }
 
@@ -30,21 +31,6 @@ enum WebPage {
     static let contentSecurityPolicy =
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'"
 
-    /// Text made safe inside HTML text and double-quoted attributes.
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
 
     static let template = #"""
 <!DOCTYPE html>
