@@ -46,7 +46,7 @@ final class Chromium: @unchecked Sendable {
                              "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
                              "--remote-debugging-pipe", "--user-data-dir=\(profile.path("profile"))", url.absoluteString]
         process.standardOutput = FileHandle.nullDevice
-        FileManager.default.createFile(atPath: profile.path("stderr"), contents: nil)
+        _ = FileManager.default.createFile(atPath: profile.path("stderr"), contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: profile.path("stderr")))
         try process.run()
 
