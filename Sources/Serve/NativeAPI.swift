@@ -117,17 +117,9 @@ enum JSONValue: Decodable, Equatable {
 extension Server {
     /// `POST /v1/translate` (`NativeTranslateRequest`).
     func nativeTranslate(_ request: inout Request) async throws -> (Any, Int) {
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: options.maxRequestBytes)
-        } catch is NIOTooManyBytesError {
-            throw ServeError.tooLarge("The request body is larger than \(options.maxRequestBytes) bytes")
-        }
-        let parsed = try NativeTranslateRequest(body: Array(buffer: body), defaults: engine.defaults)
-        if let keys = options.apiKeys, !keys.contains(parsed.apiKey ?? "") { throw ServeError.badAPIKey }
-        guard parsed.text.count <= options.maxLines else {
-            throw ServeError.tooLarge("The request has \(parsed.text.count) lines to translate; at most \(options.maxLines)")
-        }
+        let parsed = try NativeTranslateRequest(body: try await body(of: &request), defaults: engine.defaults)
+        try check(apiKey: parsed.apiKey)
+        try check(lines: parsed.text.count)
         let outputs = try await engine.translate(parsed.text, settings: parsed.settings)
         let translations: [[String: Any]] = outputs.map { line in
             var entry: [String: Any] = ["translation": line[0].text, "score": line[0].score]

@@ -84,21 +84,35 @@ public struct Server: Sendable {
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// The fields of a LibreTranslate request (body, then query string), its API key checked.
-    private func fields(of request: inout Request) async throws -> [String: Any] {
-        let body: ByteBuffer
+    /// The request's body, refused (413) past `--max-request-bytes` before it is read whole.
+    func body(of request: inout Request) async throws -> [UInt8] {
         do {
-            body = try await request.collectBody(upTo: options.maxRequestBytes)
+            return Array(buffer: try await request.collectBody(upTo: options.maxRequestBytes))
         } catch is NIOTooManyBytesError {
             throw ServeError.tooLarge("The request body is larger than \(options.maxRequestBytes) bytes")
         }
+    }
+
+    /// 403 unless `key` is one of `--api-keys` (when they are set).
+    func check(apiKey key: String?) throws {
+        if let keys = options.apiKeys, !keys.contains(key ?? "") { throw ServeError.badAPIKey }
+    }
+
+    /// 413 past `--max-lines`.
+    func check(lines count: Int) throws {
+        guard count <= options.maxLines else {
+            throw ServeError.tooLarge("The request has \(count) lines to translate; at most \(options.maxLines)")
+        }
+    }
+
+    /// The fields of a LibreTranslate request (body, then query string), its API key checked.
+    private func fields(of request: inout Request) async throws -> [String: Any] {
+        let body = try await body(of: &request)
         // As a form decodes it: `+` is a space (Python's requests sends `params` so).
         var query = [String: String]()
         for (key, value) in LibreTranslateRequest.formFields(request.uri.query ?? "") where query[key] == nil { query[key] = value }
-        let fields = try LibreTranslateRequest.fields(body: Array(buffer: body), contentType: request.headers[.contentType], query: query)
-        if let keys = options.apiKeys, !keys.contains((try? LibreTranslateRequest.optionalString(fields, "api_key")) ?? "") {
-            throw ServeError.badAPIKey
-        }
+        let fields = try LibreTranslateRequest.fields(body: body, contentType: request.headers[.contentType], query: query)
+        try check(apiKey: try? LibreTranslateRequest.optionalString(fields, "api_key"))
         return fields
     }
 
@@ -135,9 +149,7 @@ public struct Server: Sendable {
             }
             plans.append(lines)
         }
-        guard units.count <= options.maxLines else {
-            throw ServeError.tooLarge("The request has \(units.count) lines to translate; at most \(options.maxLines)")
-        }
+        try check(lines: units.count)
         let outputs = try await engine.translate(units)
         let available = outputs.map { $0.count - 1 }.min() ?? 0
         let alternatives = min(parsed.alternatives, max(0, available))
