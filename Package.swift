@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
@@ -51,6 +52,7 @@ let package = Package(
         // /metrics through swift-metrics and swift-prometheus.
         .target(name: "Serve", dependencies: ["LibreTranslate", "Translation", "ModelFiles", "IO",
                                        .product(name: "Hummingbird", package: "hummingbird"),
+                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                        .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
                                        .product(name: "CoreMetrics", package: "swift-metrics"),
                                        .product(name: "Prometheus", package: "swift-prometheus")]),
@@ -74,7 +76,7 @@ let package = Package(
         .target(name: "ModelTestSupport", dependencies: ["Model", "Loss", "Tensor", "Data", "IO"], path: "Tests/ModelTestSupport"),
         .testTarget(name: "DecodeTests", dependencies: ["Decode", "Model", "Tensor", "Data", "IO", "ModelTestSupport"]),
         .testTarget(name: "TranslationTests", dependencies: ["Translation", "Decode", "ModelFiles", "Model", "Tensor", "Text", "IO", "nmt", "TestSupport"]),
-        .testTarget(name: "ServeTests", dependencies: ["nmt", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["nmt", "Serve", "Translation", "ModelFiles", "TestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),
     ]
 )

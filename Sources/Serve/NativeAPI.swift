@@ -78,7 +78,7 @@ struct NativeTranslateRequest: Equatable {
     }
 
     var settings: TranslationEngine.Settings {
-        TranslationEngine.Settings(beam: beam, lengthPenalty: lengthPenalty, attention: attention)
+        TranslationEngine.Settings(beam: beam, lengthPenalty: lengthPenalty, nBest: (nBest ?? 1) > 1 ? beam : 1, attention: attention)
     }
 
     /// A whole number in `range`, or nil when absent.
@@ -116,11 +116,11 @@ enum JSONValue: Decodable, Equatable {
 
 extension Server {
     /// `POST /v1/translate` (`NativeTranslateRequest`).
-    func nativeTranslate(_ request: inout Request) async throws -> (Any, Int) {
+    func nativeTranslate(_ request: inout Request, _ context: ServeContext) async throws -> (Any, Int) {
         let parsed = try NativeTranslateRequest(body: try await body(of: &request), defaults: engine.defaults)
         try check(apiKey: parsed.apiKey)
         try check(lines: parsed.text.count)
-        let outputs = try await engine.translate(parsed.text, settings: parsed.settings)
+        let outputs = try await engine.translate(parsed.text, settings: parsed.settings, client: client(apiKey: parsed.apiKey, context))
         let translations: [[String: Any]] = outputs.map { line in
             var entry: [String: Any] = ["translation": line[0].text, "score": line[0].score]
             if let nBest = parsed.nBest {

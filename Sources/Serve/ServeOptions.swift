@@ -13,6 +13,9 @@ public struct ServeOptions: Sendable {
     public var maxLines = 1_000
     /// Lines waiting to be decoded, all requests together, before new requests get 503.
     public var maxQueue = 10_000
+    /// After SIGTERM or SIGINT, how long what is queued may still be decoded (less than the 30 s
+    /// Kubernetes waits before SIGKILL, so the server exits on its own).
+    public var drainSeconds: Double = 20
     /// Keys a request must carry as `api_key` (nil: none needed).
     public var apiKeys: Set<String>?
     /// No line per request on standard error.

@@ -4,12 +4,14 @@ import IO
 import LibreTranslate
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Translation
 
 /// `nmt serve`: a trained model behind LibreTranslate's HTTP API (`POST /translate`,
 /// `GET /languages`), so that its clients work unchanged, and `GET /health`. Every request's
 /// lines go through one `TranslationEngine`, which batches concurrent requests. SIGTERM and
-/// SIGINT stop it gracefully: no new connections, requests in flight are answered, then it exits.
+/// SIGINT stop it gracefully: no new connections or requests, what is queued is decoded for up to
+/// `ServeOptions.drainSeconds` (later lines get 503), then it exits.
 public struct Server: Sendable {
     public let engine: TranslationEngine
     public let options: ServeOptions
@@ -39,20 +41,26 @@ public struct Server: Sendable {
     /// Serves until SIGTERM or SIGINT.
     /// - Parameter listening: called with the port once the server listens (the real one for port 0).
     public func run(listening: @escaping @Sendable (Int) -> Void) async throws {
-        let router = Router()
-        router.add(middleware: MetricsRecording<BasicRequestContext>(metrics: metrics))
-        router.post("translate") { request, _ in await self.respond(to: request) { try await self.translate(&$0) } }
+        let router = Router(context: ServeContext.self)
+        router.add(middleware: MetricsRecording<ServeContext>(metrics: metrics))
+        router.post("translate") { request, context in await self.respond(to: request) { try await self.translate(&$0, context) } }
         router.post("detect") { request, _ in await self.respond(to: request) { try await self.detect(&$0) } }
-        router.post("v1/translate") { request, _ in await self.respond(to: request) { try await self.nativeTranslate(&$0) } }
+        router.post("v1/translate") { request, context in
+            await self.respond(to: request) { try await self.nativeTranslate(&$0, context) }
+        }
         router.get("metrics") { request, _ in self.metricsResponse(request) }
         router.get("languages") { request, _ in await self.respond(to: request) { _ in (self.languages(), 0) } }
         router.get("health") { request, _ in await self.respond(to: request) { _ in (self.health(), 0) } }
         router.get("/") { request, _ in self.webPage(request) }
-        let app = Application(router: router,
+        let app = Application(router: router, server: .http1(additionalChannelHandlers: [HangUpCloses()]),
                               configuration: .init(address: .hostname(options.host, port: options.port), serverName: "nmt"),
                               onServerRunning: { channel in listening(channel.localAddress?.port ?? options.port) },
                               logger: Self.logger)
-        try await app.runService()
+        // Shutdown runs in reverse order: the engine starts draining before the server stops
+        // taking connections and waits for the requests in flight.
+        let group = ServiceGroup(services: [app, DrainOnShutdown(engine: engine, seconds: options.drainSeconds)],
+                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: Self.logger)
+        try await group.run()
         engine.stop()
     }
 
@@ -69,7 +77,7 @@ public struct Server: Sendable {
         } catch let error as ServeError {
             status = error.status
             body = ["error": error.description]
-            if error == .overloaded { headers[.retryAfter] = "1" }
+            if error.isRetryable { headers[.retryAfter] = "1" }
         } catch {
             status = 500
             body = ["error": "\(error)"]
@@ -105,6 +113,14 @@ public struct Server: Sendable {
         }
     }
 
+    /// Who sends `request`: the fair-use limit counts by API key, else by address; the client
+    /// is gone once its connection has closed.
+    func client(apiKey: String?, _ context: ServeContext) -> TranslationEngine.Client {
+        let channel = context.channel
+        let name = apiKey.map { "key " + $0 } ?? "address " + (channel.remoteAddress?.ipAddress ?? "")
+        return TranslationEngine.Client(name: name, isGone: { !channel.isActive })
+    }
+
     /// The fields of a LibreTranslate request (body, then query string), its API key checked.
     private func fields(of request: inout Request) async throws -> [String: Any] {
         let body = try await body(of: &request)
@@ -124,8 +140,9 @@ public struct Server: Sendable {
     }
 
     /// `POST /translate`: LibreTranslate's request and answer.
-    private func translate(_ request: inout Request) async throws -> (Any, Int) {
-        let parsed = try LibreTranslateRequest(fields: try await fields(of: &request))
+    private func translate(_ request: inout Request, _ context: ServeContext) async throws -> (Any, Int) {
+        let fields = try await fields(of: &request)
+        let parsed = try LibreTranslateRequest(fields: fields)
         guard parsed.source == source || parsed.source == "auto", parsed.target == target else {
             throw ServeError.badRequest("\(parsed.source)→\(parsed.target) is not supported: this model translates \(source)→\(target)")
         }
@@ -150,7 +167,11 @@ public struct Server: Sendable {
             plans.append(lines)
         }
         try check(lines: units.count)
-        let outputs = try await engine.translate(units)
+        // Only requests for alternatives pay for detokenizing the N best.
+        var settings = engine.defaults
+        if parsed.alternatives > 0 { settings.nBest = settings.beam }
+        let outputs = try await engine.translate(units, settings: settings,
+                                                 client: client(apiKey: try? LibreTranslateRequest.optionalString(fields, "api_key"), context))
         let available = outputs.map { $0.count - 1 }.min() ?? 0
         let alternatives = min(parsed.alternatives, max(0, available))
         func assemble(_ k: Int) -> [String] {

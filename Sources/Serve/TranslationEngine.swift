@@ -13,28 +13,51 @@ import Translation
 /// penalty, attention) are batched only with requests at the same settings, by a `Translator` of
 /// their own that shares the model's parameters; the engine keeps at most `maxTranslators` of them.
 ///
+/// Fair use: a client (an API key, else an address) may hold at most half of `maxQueue` lines
+/// waiting (more: 429), so that one client cannot fill the queue for all (503). A request whose
+/// client has gone (its connection closed) before its lines are decoded is dropped unread.
+///
+/// `drain(within:)` (on SIGTERM) refuses new requests and finishes what is queued until its
+/// deadline; lines still waiting then get 503.
+///
 /// The `Translator`s are used by the engine's own thread only; requests wait on continuations.
 public final class TranslationEngine: @unchecked Sendable {
     /// What a batch is decoded with; lines at different settings never share a batch.
     public struct Settings: Hashable, Sendable {
         public var beam: Int
         public var lengthPenalty: Double
+        /// How many of the beam's translations each line gets: 1, or the beam's K (N best).
+        public var nBest: Int
         /// Give each line's best translation its attention (`Translator.Output.attention`).
         public var attention: Bool
 
-        public init(beam: Int, lengthPenalty: Double, attention: Bool = false) {
+        public init(beam: Int, lengthPenalty: Double, nBest: Int = 1, attention: Bool = false) {
             self.beam = beam
             self.lengthPenalty = lengthPenalty
+            self.nBest = nBest
             self.attention = attention
         }
 
         /// The translator decoding at these settings (attention is asked for per call).
-        var translatorKey: Settings { Settings(beam: beam, lengthPenalty: lengthPenalty) }
+        var translatorKey: Settings { Settings(beam: beam, lengthPenalty: lengthPenalty, nBest: nBest) }
+    }
+
+    /// Who asks: `name` is what the fair-use limit counts by; `isGone` tells whether the client
+    /// has hung up (checked before its lines are decoded).
+    public struct Client: Sendable {
+        public var name: String
+        public var isGone: @Sendable () -> Bool
+
+        public init(name: String, isGone: @escaping @Sendable () -> Bool = { false }) {
+            self.name = name
+            self.isGone = isGone
+        }
     }
 
     private struct Job {
         let lines: [String]
         let settings: Settings
+        let client: Client
         let continuation: CheckedContinuation<[[Translator.Output]], any Error>
     }
 
@@ -55,13 +78,17 @@ public final class TranslationEngine: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [Job] = []
     private var queuedLines = 0
+    private var queuedByClient: [String: Int] = [:]
     private var stopping = false
+    /// Set by `drain(within:)`: lines still queued then are refused.
+    private var drainDeadline: Date?
     private var thread: Thread?
 
     public init(translator: Translator, maxBatch: Int, maxWaitMilliseconds: Int, maxQueue: Int,
                 onBatch: @escaping @Sendable (_ lines: Int, _ outputs: [[Translator.Output]]) -> Void = { _, _ in }) {
         self.translator = translator
-        defaults = Settings(beam: translator.search.beam, lengthPenalty: translator.options.lengthPenalty!)
+        defaults = Settings(beam: translator.search.beam, lengthPenalty: translator.options.lengthPenalty!,
+                            nBest: translator.search.nBest)
         self.onBatch = onBatch
         self.maxBatch = maxBatch
         self.maxWait = Double(maxWaitMilliseconds) / 1000
@@ -80,24 +107,45 @@ public final class TranslationEngine: @unchecked Sendable {
     }
 
     /// The translations of `lines` (each well-formed text without newlines), best first: the
-    /// N best of the settings' beam, N = K.
-    /// - Parameter settings: nil: the server's.
-    /// - Throws: `ServeError.overloaded` when the queue is full; `ServeError.badRequest` when a
-    ///   translator for `settings` cannot be made (its workspace would not fit in memory).
-    public func translate(_ lines: [String], settings: Settings? = nil) async throws -> [[Translator.Output]] {
+    /// settings' N best (1 or K).
+    /// - Parameters:
+    ///   - settings: nil: the server's.
+    ///   - client: who asks (nil: an anonymous client that never hangs up).
+    /// - Throws: `ServeError.overloaded` when the queue is full, `.tooManyRequests` when the
+    ///   client holds half of it, `.shuttingDown` when draining, `.clientGone` when the client
+    ///   hung up before its lines were decoded; `ServeError.badRequest` when a translator for
+    ///   `settings` cannot be made (its workspace would not fit in memory).
+    public func translate(_ lines: [String], settings: Settings? = nil, client: Client? = nil) async throws -> [[Translator.Output]] {
         guard !lines.isEmpty else { return [] }
         let settings = settings ?? defaults
+        let client = client ?? Client(name: "")
         return try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             defer { condition.unlock() }
-            guard !stopping, queuedLines + lines.count <= maxQueue || queuedLines == 0 else {
+            let clientLines = queuedByClient[client.name, default: 0]
+            if stopping {
+                continuation.resume(throwing: ServeError.shuttingDown)
+            } else if queuedLines > 0 && queuedLines + lines.count > maxQueue {
                 continuation.resume(throwing: ServeError.overloaded)
-                return
+            } else if clientLines > 0 && clientLines + lines.count > maxQueue / 2 {
+                continuation.resume(throwing: ServeError.tooManyRequests)
+            } else {
+                jobs.append(Job(lines: lines, settings: settings, client: client, continuation: continuation))
+                queuedLines += lines.count
+                queuedByClient[client.name] = clientLines + lines.count
+                condition.signal()
             }
-            jobs.append(Job(lines: lines, settings: settings, continuation: continuation))
-            queuedLines += lines.count
-            condition.signal()
         }
+    }
+
+    /// Refuses new requests and decodes what is queued for at most `seconds`; lines still
+    /// waiting then get `ServeError.shuttingDown`. The thread ends when the queue is empty.
+    public func drain(within seconds: TimeInterval) {
+        condition.lock()
+        stopping = true
+        drainDeadline = Date(timeIntervalSinceNow: seconds)
+        condition.signal()
+        condition.unlock()
     }
 
     /// Finishes what is queued, then the thread ends.
@@ -110,6 +158,7 @@ public final class TranslationEngine: @unchecked Sendable {
 
     private func run() {
         while let batch = nextBatch() {
+            guard !batch.isEmpty else { continue }
             let lines = batch.flatMap(\.lines)
             do {
                 let settings = batch[0].settings
@@ -127,11 +176,11 @@ public final class TranslationEngine: @unchecked Sendable {
     }
 
     /// The translator for `settings`: the server's, or one sharing its parameters (made on first
-    /// use; N best with N = K, so that any n_best ≤ K can be answered).
+    /// use).
     private func translator(for settings: Settings) throws -> Translator {
         let key = settings.translatorKey
         batchesDone += 1
-        if key == defaults.translatorKey && translator.search.nBest == translator.search.beam { return translator }
+        if key == defaults.translatorKey { return translator }
         if let kept = translators[key] {
             lastUsed[key] = batchesDone
             return kept
@@ -139,7 +188,7 @@ public final class TranslationEngine: @unchecked Sendable {
         var options = translator.options
         options.beam = key.beam
         options.lengthPenalty = key.lengthPenalty
-        options.nBest = key.beam
+        options.nBest = key.nBest
         options.attentionDirectory = nil
         let made: Translator
         do {
@@ -158,11 +207,15 @@ public final class TranslationEngine: @unchecked Sendable {
 
     /// Waits for a first job, then up to `maxWait` for others at its settings, and takes jobs at
     /// its settings, in order, up to `maxBatch` lines (nil: stopping with nothing queued). Jobs at
-    /// other settings keep their places for the next batches.
+    /// other settings keep their places for the next batches. Jobs whose client has gone, and
+    /// all jobs once the drain deadline has passed, are answered with their error here.
     private func nextBatch() -> [Job]? {
         condition.lock()
         defer { condition.unlock() }
-        while jobs.isEmpty {
+        while true {
+            refuse(where: { $0.client.isGone() }, with: .clientGone)
+            if let drainDeadline, Date() >= drainDeadline { refuse(where: { _ in true }, with: .shuttingDown) }
+            if !jobs.isEmpty { break }
             if stopping { return nil }
             condition.wait()
         }
@@ -171,6 +224,10 @@ public final class TranslationEngine: @unchecked Sendable {
         let deadline = Date(timeIntervalSinceNow: maxWait)
         while linesLikeFirst() < maxBatch && !stopping {
             if !condition.wait(until: deadline) { break }
+        }
+        if let drainDeadline, Date() >= drainDeadline {
+            refuse(where: { _ in true }, with: .shuttingDown)
+            return []
         }
         var taken = [Job](), kept = [Job](), count = 0, full = false
         for job in jobs {
@@ -184,6 +241,32 @@ public final class TranslationEngine: @unchecked Sendable {
         }
         jobs = kept
         queuedLines -= count
-        return taken
+        for job in taken { dequeued(job) }
+        return taken.filter { job in
+            guard job.client.isGone() else { return true }
+            job.continuation.resume(throwing: ServeError.clientGone)
+            return false
+        }
+    }
+
+    /// Answers the queued jobs that match with `error` and takes them off the queue.
+    private func refuse(where matches: (Job) -> Bool, with error: ServeError) {
+        guard jobs.contains(where: matches) else { return }
+        var kept = [Job]()
+        for job in jobs {
+            if matches(job) {
+                queuedLines -= job.lines.count
+                dequeued(job)
+                job.continuation.resume(throwing: error)
+            } else {
+                kept.append(job)
+            }
+        }
+        jobs = kept
+    }
+
+    private func dequeued(_ job: Job) {
+        let left = queuedByClient[job.client.name, default: 0] - job.lines.count
+        queuedByClient[job.client.name] = left > 0 ? left : nil
     }
 }

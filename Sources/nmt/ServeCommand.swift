@@ -98,8 +98,6 @@ struct ServeCommand: ParsableCommand {
         translation.threads = common.threads
         translation.quiet = true
         let directory = try ModelDirectory(path: model)
-        // Every line's N best (N = K) are kept, for LibreTranslate's `alternatives`.
-        translation.nBest = beam ?? directory.recipe.decode.beam
         let server = Server(translator: try Translator(directory: directory, options: translation), options: options)
         let host = self.host
         let finished = DispatchSemaphore(value: 0)
