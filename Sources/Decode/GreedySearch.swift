@@ -7,7 +7,7 @@ import Tensor
 /// the batch (its row drops out of the next step's GEMMs) while the others go on. After
 /// T = `SearchOptions.maximumTokens` tokens, `<eos>` is the only choice left.
 ///
-/// `nmt translate --beam 1` and training's dev BLEU (`PreparedSourceTranslator`) decode with it;
+/// `nmt translate --beam 1` and training's dev BLEU (`Translator.translate(preparedSources:)`) decode with it;
 /// one instance's buffers serve every batch.
 public final class GreedySearch {
     public let inference: Seq2Seq.Inference

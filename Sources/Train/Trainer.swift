@@ -42,9 +42,9 @@ public final class Trainer {
     let dev: ParallelCorpus
     let devReferences: [String]
     let buckets: Buckets
-    /// Greedy translations of the dev sources as text, for dev BLEU (nil: the target language
-    /// has no detokenizer, and dev BLEU is 0).
-    let devTranslator: PreparedSourceTranslator?
+    /// Whether dev BLEU can be scored (false: the target language has no detokenizer, and dev
+    /// BLEU is 0).
+    let translatesDev: Bool
     let model: Seq2Seq
     let layout: ParameterLayout
     let parameters: ParameterStore
@@ -68,7 +68,7 @@ public final class Trainer {
         self.train = train
         self.dev = dev
         self.devReferences = devReferences
-        devTranslator = try? PreparedSourceTranslator(directory: directory, threads: options.threads)
+        translatesDev = (try? Postprocessor(language: recipe.data.target, kind: recipe.data.tokenizer, joinsSubwords: false)) != nil
         buckets = Buckets(corpus: train, shapes: recipe.data.buckets.map { (source: $0[0], target: $0[1]) })
         guard train.count > 0 else { throw TrainingError.noTrainingPairs }
         guard buckets.pairCount > 0 else {
@@ -203,7 +203,7 @@ public final class Trainer {
     /// Whether `train.patience` evaluations in a row found no better dev BLEU (never without a
     /// dev set, whose BLEU is always 0).
     var outOfPatience: Bool {
-        recipe.train.patience > 0 && devTranslator != nil && !devReferences.isEmpty && state.evaluationsSinceBest >= recipe.train.patience
+        recipe.train.patience > 0 && translatesDev && !devReferences.isEmpty && state.evaluationsSinceBest >= recipe.train.patience
     }
 
     /// One optimisation step; returns the batch's loss (weighted CE / B) and its target tokens.
@@ -262,9 +262,15 @@ public final class Trainer {
         }
         let perplexity = weight > 0 ? exp(crossEntropy / weight) : .nan
         var bleu = 0.0
-        if let devTranslator, !devReferences.isEmpty {
+        // Greedy, as `nmt translate --beam 1` (its workspace lives only while it translates).
+        var options = TranslationOptions()
+        options.beam = 1
+        options.threads = self.options.threads
+        options.quiet = true
+        if translatesDev, !devReferences.isEmpty,
+           let translator = try? Translator(directory: directory, model: model, parameters: parameters, options: options) {
             let sources = (0..<dev.count).map { i in Array(dev.sourceIDs[dev.sourceRange(i)]) }
-            let hypotheses = devTranslator.translate(model: model, parameters: parameters, sources: sources)
+            let hypotheses = translator.translate(preparedSources: sources)
             bleu = BLEU().corpusScore(hypotheses: hypotheses, references: [devReferences]).score
         }
         let improvedBLEU = bleu > state.bestBLEU

@@ -62,7 +62,7 @@ public final class Translator: @unchecked Sendable {
         try Self.checkMemory(directory: directory, options: options, checkpointBytes: checkpointBytes)
         let (model, parameters, checkpoint) = try directory.load(choice)
         let step = checkpoint.integers("step")?.first.map { Int(clamping: $0) } ?? 0
-        try self.init(directory: directory, model: model, parameters: parameters, step: step, options: options)
+        try self.init(directory: directory, model: model, parameters: parameters, step: step, filled: options)
     }
 
     /// Another translator of `base`'s model at other settings (beam, length penalty, n-best…),
@@ -72,10 +72,20 @@ public final class Translator: @unchecked Sendable {
     public convenience init(sharing base: Translator, options given: TranslationOptions) throws {
         let options = try Self.filled(given, recipe: base.directory.recipe)
         try Self.checkMemory(directory: base.directory, options: options, checkpointBytes: 0)
-        try self.init(directory: base.directory, model: base.model, parameters: base.parameters, step: base.step, options: options)
+        try self.init(directory: base.directory, model: base.model, parameters: base.parameters, step: base.step, filled: options)
     }
 
-    private init(directory: ModelDirectory, model: Seq2Seq, parameters: ParameterStore, step: Int, options: TranslationOptions) throws {
+    /// A translator of parameters that are not (or not yet) a checkpoint: `nmt train` translates
+    /// the dev set with the parameters it is training (`translate(preparedSources:)`).
+    /// - Throws: `TranslationError`; `MosesError` when the target language has no detokenizer.
+    public convenience init(directory: ModelDirectory, model: Seq2Seq, parameters: ParameterStore, step: Int = 0,
+                            options given: TranslationOptions) throws {
+        try self.init(directory: directory, model: model, parameters: parameters, step: step,
+                      filled: try Self.filled(given, recipe: directory.recipe))
+    }
+
+    /// - Parameter options: filled in (`filled(_:recipe:)`).
+    private init(directory: ModelDirectory, model: Seq2Seq, parameters: ParameterStore, step: Int, filled options: TranslationOptions) throws {
         let recipe = directory.recipe
         let beam = options.beam!
         self.options = options
@@ -182,6 +192,24 @@ public final class Translator: @unchecked Sendable {
                                         tokens: tokens[k], attention: attention && outputs[line].isEmpty ? maps[line] : nil))
         }
         return outputs
+    }
+
+    /// The text of the best translation of each source given as ids (a prepared dev set, its
+    /// tokens already through the recipe's tokenizer, BPE and source vocabulary): what `nmt train`
+    /// scores dev BLEU on, and what `translate` prints for the same tokens. An empty source gives
+    /// an empty line; sources are not cut into pieces (prepared ones fit the buckets).
+    public func translate(preparedSources sources: [[Int32]]) -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        var results = [[Hypothesis]](repeating: [], count: sources.count)
+        decode(sources.indices.filter { !sources[$0].isEmpty }, sources: sources, keepAlignments: false, into: &results)
+        let tokens = LineBuffer(lines: results.map { found in
+            (found.first?.tokens ?? []).map { directory.targetVocabulary.token($0) }.joined(separator: " ")
+        })
+        linesDone += sources.count
+        return postprocessors.map(tokens) { _, line, workspace, output in
+            self.postprocessor.process(line, workspace: &workspace, into: &output)
+        }.strings
     }
 
     /// Lines → output lines (the best, or the N best, of each), their scores and the input line

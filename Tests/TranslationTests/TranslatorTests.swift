@@ -82,8 +82,12 @@ import Text
         let expected = LineBuffer(contents: try translator(model) { $0.beam = 1 }.translate(LineBuffer(lines: lines))).strings
         let sources = lines.map { $0.split(separator: " ").map { model.directory.sourceVocabulary.id(String($0)) } }
         let (network, parameters, _) = try model.directory.load(.best)
-        let texts = try PreparedSourceTranslator(directory: model.directory, batchSize: 3)
-            .translate(model: network, parameters: parameters, sources: sources)
+        var options = TranslationOptions()
+        options.beam = 1
+        options.batchSize = 3
+        options.quiet = true
+        let texts = try Translator(directory: model.directory, model: network, parameters: parameters, options: options)
+            .translate(preparedSources: sources)
         #expect(texts == expected)
         #expect(texts[2] == "" && !texts[0].isEmpty)
     }
