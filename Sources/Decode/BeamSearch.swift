@@ -27,6 +27,8 @@ import Tensor
 /// rows go on (`HypothesisTable.advance`, `Seq2Seq.Inference.select`).
 public final class BeamSearch {
     public let inference: Seq2Seq.Inference
+    /// The other models when decoding as an ensemble (`join`).
+    public private(set) var ensemble: Ensemble?
     /// K.
     public let beam: Int
     /// The most sentences of one batch.
@@ -89,14 +91,23 @@ public final class BeamSearch {
     /// An empty source gets one empty hypothesis.
     /// - Complexity: per step, the model's step over ≤ K rows per sentence still going, and
     ///   O(K² log K) per sentence to rank its expansions.
-    public func translate(_ sources: [[Int32]], options: SearchOptions) -> [[Hypothesis]] {
+    /// - Parameter memberSources: with an ensemble, each other model's ids of the sources.
+    public func translate(_ sources: [[Int32]], memberSources: [[[Int32]]] = [], options: SearchOptions) -> [[Hypothesis]] {
         precondition(options.beam == beam, "options for beam \(options.beam) given to a beam of \(beam)")
-        return decodeInBatches(sources, batchSize: batchSize, empty: [.empty]) { decode($0, options: options) }
+        return decodeInBatches(sources, memberSources: memberSources, batchSize: batchSize, empty: [.empty]) {
+            decode($0, memberSources: $1, options: options)
+        }
+    }
+
+    /// Decodes as an ensemble with `models` from now on (`Ensemble`).
+    public func join(_ models: [(model: Seq2Seq, parameters: ParameterStore, reverseSource: Bool)]) {
+        ensemble = Ensemble(models: models, maximumRows: batchSize * beam)
     }
 
     /// One batch of non-empty sources.
-    private func decode(_ sources: [[Int32]], options: SearchOptions) -> [[Hypothesis]] {
+    private func decode(_ sources: [[Int32]], memberSources: [[[Int32]]], options: SearchOptions) -> [[Hypothesis]] {
         inference.start(sources: sources, reverseSource: options.reverseSource)
+        ensemble?.start(memberSources)
         sentences = sources.indices.map { b in
             var sentence = SentenceBeam(rows: b..<(b + 1), maximumTokens: options.maximumTokens(sourceLength: sources[b].count))
             sentence.finished.reserveCapacity(2 * beam)
@@ -108,8 +119,11 @@ public final class BeamSearch {
         var t = 0
         while inference.rowCount > 0 {
             let N = inference.rowCount
-            table.tokens.withUnsafeBufferPointer { inference.step(ids: UnsafeBufferPointer(rebasing: $0[0..<N])) }
-            next.scan(inference)
+            table.tokens.withUnsafeBufferPointer {
+                inference.step(ids: UnsafeBufferPointer(rebasing: $0[0..<N]))
+                ensemble?.step(ids: UnsafeBufferPointer(rebasing: $0[0..<N]))
+            }
+            next.scan(inference, ensemble: ensemble)
             for b in sentences.indices where !sentences[b].done {
                 if t == sentences[b].maximumTokens {
                     finishAll(b, length: t + 1, options: options)
@@ -128,6 +142,7 @@ public final class BeamSearch {
             }
             table.origins.withUnsafeBufferPointer {
                 inference.select(origins: UnsafeBufferPointer(rebasing: $0[0..<table.keptCount]))
+                ensemble?.select(origins: UnsafeBufferPointer(rebasing: $0[0..<table.keptCount]))
             }
             table.advance()
             t += 1
@@ -138,7 +153,7 @@ public final class BeamSearch {
     /// The sentence's last step (T tokens): `<eos>` is the only choice, every open hypothesis ends.
     private func finishAll(_ b: Int, length: Int, options: SearchOptions) {
         for r in sentences[b].rows {
-            let p = table.rows[r].logProbability + Double(next.logProbability(of: Batch.eos, row: r, in: inference))
+            let p = table.rows[r].logProbability + Double(next.logProbability(of: Batch.eos, row: r))
             finish(b, logProbability: p, length: length, entry: record(Batch.eos, row: r, options: options), options: options)
         }
         sentences[b].done = true

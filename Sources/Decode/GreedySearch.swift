@@ -11,6 +11,8 @@ import Tensor
 /// one instance's buffers serve every batch.
 public final class GreedySearch {
     public let inference: Seq2Seq.Inference
+    /// The other models when decoding as an ensemble (`join`).
+    public private(set) var ensemble: Ensemble?
     /// The most sentences of one batch.
     public let batchSize: Int
     private let next: NextTokens
@@ -33,14 +35,23 @@ public final class GreedySearch {
     /// The greedy translation of each source, decoded `batchSize` sentences at a time in the given
     /// order (sort sources by length first for speed; results do not depend on the batching).
     /// - Complexity: per step, the model's step over the sentences still going.
-    public func translate(_ sources: [[Int32]], options: SearchOptions) -> [Hypothesis] {
-        decodeInBatches(sources, batchSize: batchSize, empty: .empty) { decode($0, options: options) }
+    /// - Parameter memberSources: with an ensemble, each other model's ids of the sources.
+    public func translate(_ sources: [[Int32]], memberSources: [[[Int32]]] = [], options: SearchOptions) -> [Hypothesis] {
+        decodeInBatches(sources, memberSources: memberSources, batchSize: batchSize, empty: .empty) {
+            decode($0, memberSources: $1, options: options)
+        }
+    }
+
+    /// Decodes as an ensemble with `models` from now on (`Ensemble`).
+    public func join(_ models: [(model: Seq2Seq, parameters: ParameterStore, reverseSource: Bool)]) {
+        ensemble = Ensemble(models: models, maximumRows: batchSize)
     }
 
     /// One batch of non-empty sources.
-    private func decode(_ sources: [[Int32]], options: SearchOptions) -> [Hypothesis] {
+    private func decode(_ sources: [[Int32]], memberSources: [[[Int32]]], options: SearchOptions) -> [Hypothesis] {
         let B = sources.count
         inference.start(sources: sources, reverseSource: options.reverseSource)
+        ensemble?.start(memberSources)
         let maximumTokens = sources.map { options.maximumTokens(sourceLength: $0.count) }
         var tokens = maximumTokens.map { n -> [Int32] in var a = [Int32](); a.reserveCapacity(n); return a }
         var attended = maximumTokens.map { n -> [Int] in var a = [Int](); a.reserveCapacity(n); return a }
@@ -53,14 +64,17 @@ public final class GreedySearch {
         var t = 0
         while inference.rowCount > 0 {
             let N = inference.rowCount
-            ids.withUnsafeBufferPointer { inference.step(ids: UnsafeBufferPointer(rebasing: $0[0..<N])) }
-            next.scan(inference)
+            ids.withUnsafeBufferPointer {
+                inference.step(ids: UnsafeBufferPointer(rebasing: $0[0..<N]))
+                ensemble?.step(ids: UnsafeBufferPointer(rebasing: $0[0..<N]))
+            }
+            next.scan(inference, ensemble: ensemble)
             var kept = 0
             for r in 0..<N {
                 let b = Int(inference.rowSentence[r])
                 let forced = t == maximumTokens[b]
                 let token = forced ? Batch.eos : next.ids[r]
-                logProbability[b] += Double(forced ? next.logProbability(of: Batch.eos, row: r, in: inference)
+                logProbability[b] += Double(forced ? next.logProbability(of: Batch.eos, row: r)
                                                    : next.values[r] - next.logSumExp[r])
                 if options.keepAlignments { inference.appendAlignment(row: r, to: &alignments[b]) }
                 if token == Batch.eos { continue }
@@ -70,7 +84,10 @@ public final class GreedySearch {
                 nextIds[kept] = token
                 kept += 1
             }
-            origins.withUnsafeBufferPointer { inference.select(origins: UnsafeBufferPointer(rebasing: $0[0..<kept])) }
+            origins.withUnsafeBufferPointer {
+                inference.select(origins: UnsafeBufferPointer(rebasing: $0[0..<kept]))
+                ensemble?.select(origins: UnsafeBufferPointer(rebasing: $0[0..<kept]))
+            }
             swap(&ids, &nextIds)
             t += 1
         }

@@ -18,6 +18,8 @@ final class NextTokens {
     private(set) var logSumExp: [Float]
     private(set) var values: [Float]       // [rows, k]: logit + bias of the k best, best first
     private(set) var ids: [Int32]          // [rows, k]
+    /// What the last scan read: the logits and the bias added to them.
+    private var scanned: (logits: Matrix, bias: Matrix)?
 
     /// - Parameters: rows: the most rows of a step; k: candidates per row (at most Vt − 2).
     init(rows: Int, k: Int) {
@@ -29,8 +31,19 @@ final class NextTokens {
 
     /// Scans the last step of `inference` (its logits plus the output bias), the rows split
     /// between `GEMM.threads` threads when there are many (the BLAS threads idle meanwhile).
-    func scan(_ inference: Seq2Seq.Inference) {
-        let logits = inference.logits, bias = inference.outputBias
+    /// With an `ensemble`, it scans the models' mean log-probabilities instead, taken as they
+    /// are (logSumExp 0).
+    func scan(_ inference: Seq2Seq.Inference, ensemble: Ensemble? = nil) {
+        if let ensemble {
+            scan(logits: ensemble.logProbabilities(inference), bias: ensemble.zeroBias)
+            for r in 0..<inference.rowCount { logSumExp[r] = 0 }
+        } else {
+            scan(logits: inference.logits, bias: inference.outputBias)
+        }
+    }
+
+    private func scan(logits: Matrix, bias: Matrix) {
+        scanned = (logits, bias)
         precondition(logits.rows <= logSumExp.count && k <= logits.columns - NextTokens.firstCandidate, "candidate buffers too small")
         let rows = logits.rows, k = self.k
         guard rows > 0 else { return }
@@ -52,8 +65,8 @@ final class NextTokens {
     }
 
     /// log p(token) in row `row` of the scanned step (any token, e.g. `<eos>` when it is forced).
-    func logProbability(of token: Int32, row: Int, in inference: Seq2Seq.Inference) -> Float {
-        inference.logits[row, Int(token)] + inference.outputBias[0, Int(token)] - logSumExp[row]
+    func logProbability(of token: Int32, row: Int) -> Float {
+        scanned!.logits[row, Int(token)] + scanned!.bias[0, Int(token)] - logSumExp[row]
     }
 }
 

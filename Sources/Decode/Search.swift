@@ -16,10 +16,20 @@ public enum Search {
 
     /// The best hypotheses of each source (one with greedy search, `options.nBest` with beam
     /// search), best first, in the given order.
-    public func translate(_ sources: [[Int32]], options: SearchOptions) -> [[Hypothesis]] {
+    /// - Parameter memberSources: with an ensemble (`join`), each other model's ids of the sources.
+    public func translate(_ sources: [[Int32]], memberSources: [[[Int32]]] = [], options: SearchOptions) -> [[Hypothesis]] {
         switch self {
-        case .greedy(let greedy): return greedy.translate(sources, options: options).map { [$0] }
-        case .beam(let beam): return beam.translate(sources, options: options)
+        case .greedy(let greedy): return greedy.translate(sources, memberSources: memberSources, options: options).map { [$0] }
+        case .beam(let beam): return beam.translate(sources, memberSources: memberSources, options: options)
+        }
+    }
+
+    /// Decodes as an ensemble with `models` (models 2…M) from now on: the mean of the models'
+    /// log-probabilities at each step (`Ensemble`).
+    public func join(_ models: [(model: Seq2Seq, parameters: ParameterStore, reverseSource: Bool)]) {
+        switch self {
+        case .greedy(let greedy): greedy.join(models)
+        case .beam(let beam): beam.join(models)
         }
     }
 

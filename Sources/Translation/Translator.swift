@@ -42,6 +42,8 @@ public final class Translator: @unchecked Sendable {
     /// Sentences (pieces of lines) decoded so far.
     public private(set) var sentencesDone = 0
 
+    /// The other models of an ensemble (`init(directories:…)`), each with its own source side.
+    let members: [Member]
     let preprocessor: Preprocessor
     let postprocessor: Postprocessor
     let preprocessors: LineMapper<Preprocessor.Workspace>
@@ -65,6 +67,51 @@ public final class Translator: @unchecked Sendable {
         try self.init(directory: directory, model: model, parameters: parameters, step: step, filled: options)
     }
 
+    /// An ensemble: the models of `directories` decode together, the mean of their
+    /// log-probabilities at each step (`Ensemble`); the first model's recipe gives the decoding
+    /// defaults, its tokens the attention and `--replace-unk`. Each model reads the source
+    /// through its own pipeline (BPE codes, vocabulary, reversing); they must share the target
+    /// vocabulary, and the tokenizer and lowercasing (so that a long line is cut into the same
+    /// pieces for all).
+    /// - Throws: `TranslationError.ensembleMismatch` naming the two directories that differ; the
+    ///   directories' and checkpoints' errors.
+    public convenience init(directories: [ModelDirectory], options given: TranslationOptions) throws {
+        guard let first = directories.first else { preconditionFailure("an ensemble of no models") }
+        guard directories.count > 1 else { try self.init(directory: first, options: given); return }
+        let options = try Self.filled(given, recipe: first.recipe)
+        var checkpointBytes = 0
+        for directory in directories {
+            try Self.checkEnsemble(first, directory)
+            let choice: ModelDirectory.CheckpointChoice = FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last
+            var info = stat()
+            checkpointBytes += stat(directory.checkpointPath(choice), &info) == 0 ? Int(info.st_size) : 0
+        }
+        try Self.checkMemory(directory: first, options: options, checkpointBytes: checkpointBytes, models: directories.count)
+        var loaded = [(model: Seq2Seq, parameters: ParameterStore, step: Int)]()
+        for directory in directories {
+            let (model, parameters, checkpoint) = try directory.load(FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last)
+            loaded.append((model, parameters, checkpoint.integers("step")?.first.map { Int(clamping: $0) } ?? 0))
+        }
+        let members = try zip(directories, loaded).dropFirst().map { directory, model in
+            try Member(directory: directory, model: model.model, parameters: model.parameters, threads: options.threads)
+        }
+        try self.init(directory: first, model: loaded[0].model, parameters: loaded[0].parameters, step: loaded[0].step,
+                      filled: options, members: members)
+    }
+
+    /// Models an ensemble cannot join: another target vocabulary, tokenizer or lowercasing.
+    private static func checkEnsemble(_ first: ModelDirectory, _ other: ModelDirectory) throws {
+        if first.targetVocabulary.tokens != other.targetVocabulary.tokens {
+            throw TranslationError.ensembleMismatch(first: first.path, other: other.path, what: "target vocabularies (vocab.tgt)")
+        }
+        if first.recipe.data.tokenizer != other.recipe.data.tokenizer || first.recipe.data.lowercase != other.recipe.data.lowercase {
+            throw TranslationError.ensembleMismatch(first: first.path, other: other.path, what: "tokenizers or lowercasing (data.tokenizer, data.lowercase)")
+        }
+        if first.recipe.data.target != other.recipe.data.target || first.recipe.data.source != other.recipe.data.source {
+            throw TranslationError.ensembleMismatch(first: first.path, other: other.path, what: "language pairs (data.src, data.tgt)")
+        }
+    }
+
     /// Another translator of `base`'s model at other settings (beam, length penalty, n-best…),
     /// sharing its parameters: one copy of the model in memory, a search workspace each. The
     /// server keeps one per settings asked for.
@@ -72,7 +119,8 @@ public final class Translator: @unchecked Sendable {
     public convenience init(sharing base: Translator, options given: TranslationOptions) throws {
         let options = try Self.filled(given, recipe: base.directory.recipe)
         try Self.checkMemory(directory: base.directory, options: options, checkpointBytes: 0)
-        try self.init(directory: base.directory, model: base.model, parameters: base.parameters, step: base.step, filled: options)
+        try self.init(directory: base.directory, model: base.model, parameters: base.parameters, step: base.step, filled: options,
+                      members: base.members)
     }
 
     /// A translator of parameters that are not (or not yet) a checkpoint: `nmt train` translates
@@ -85,7 +133,8 @@ public final class Translator: @unchecked Sendable {
     }
 
     /// - Parameter options: filled in (`filled(_:recipe:)`).
-    private init(directory: ModelDirectory, model: Seq2Seq, parameters: ParameterStore, step: Int, filled options: TranslationOptions) throws {
+    private init(directory: ModelDirectory, model: Seq2Seq, parameters: ParameterStore, step: Int, filled options: TranslationOptions,
+                 members: [Member] = []) throws {
         let recipe = directory.recipe
         let beam = options.beam!
         self.options = options
@@ -103,6 +152,10 @@ public final class Translator: @unchecked Sendable {
         preprocessors = LineMapper(threads: options.threads) { Preprocessor.Workspace() }
         postprocessors = LineMapper(threads: options.threads) { Postprocessor.Workspace() }
         decoder = Search(model: model, parameters: parameters, batchSize: options.batchSize, beam: beam)
+        self.members = members
+        if !members.isEmpty {
+            decoder.join(members.map { ($0.model, $0.parameters, $0.directory.recipe.data.reverseSource) })
+        }
         if let attention = options.attentionDirectory { try FileSystem.createDirectory(attention) }
         progress = Progress("translate", unit: "sentences", quiet: options.quiet)
     }
@@ -121,11 +174,17 @@ public final class Translator: @unchecked Sendable {
         recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength
     }
 
-    private static func checkMemory(directory: ModelDirectory, options: TranslationOptions, checkpointBytes: Int) throws {
+    /// - Parameter models: an ensemble's count (the others' members' workspaces are counted
+    ///   like the first's; `checkpointBytes` is all the checkpoints').
+    private static func checkMemory(directory: ModelDirectory, options: TranslationOptions, checkpointBytes: Int, models: Int = 1) throws {
         let beam = options.beam!
-        let needed = DecodingMemory.bytes(configuration: directory.configuration, checkpointBytes: checkpointBytes, beam: beam,
-                                          batchSize: options.batchSize, maximumSourceLength: maximumSourceLength(directory.recipe),
-                                          maxLengthRatio: options.maxLengthRatio!, alignments: options.attentionDirectory != nil)
+        func bytes(checkpointBytes: Int, alignments: Bool) -> Double {
+            DecodingMemory.bytes(configuration: directory.configuration, checkpointBytes: checkpointBytes, beam: beam,
+                                 batchSize: options.batchSize, maximumSourceLength: maximumSourceLength(directory.recipe),
+                                 maxLengthRatio: options.maxLengthRatio!, alignments: alignments)
+        }
+        let needed = bytes(checkpointBytes: checkpointBytes, alignments: options.attentionDirectory != nil)
+            + Double(models - 1) * bytes(checkpointBytes: 0, alignments: false)
         try MachineMemory.check(needed, for: "translate with beam \(beam) × batch \(options.batchSize)")
     }
 
@@ -199,6 +258,7 @@ public final class Translator: @unchecked Sendable {
     /// scores dev BLEU on, and what `translate` prints for the same tokens. An empty source gives
     /// an empty line; sources are not cut into pieces (prepared ones fit the buckets).
     public func translate(preparedSources sources: [[Int32]]) -> [String] {
+        precondition(members.isEmpty, "prepared sources are one model's ids")
         lock.lock()
         defer { lock.unlock() }
         var results = [[Hypothesis]](repeating: [], count: sources.count)
@@ -253,13 +313,15 @@ public final class Translator: @unchecked Sendable {
         }
         let vocabulary = directory.sourceVocabulary
         let sources = segments.map { segment in lineTokens[segment.line][segment.tokens].map { vocabulary.id($0) } }
+        let memberSources = members.map { $0.sources(of: lines, segments: segments, primaryTokens: lineTokens) }
 
         // 2. Decode, longest first, the lines that get an attention map with their alignments.
         var results = [[Hypothesis]](repeating: [], count: segments.count)
         let withAlignments = segments.indices.filter { mapped(segments[$0].line) }
         let withAlignmentsSet = Set(withAlignments)
-        decode(withAlignments, sources: sources, keepAlignments: true, into: &results)
-        decode(segments.indices.filter { !withAlignmentsSet.contains($0) }, sources: sources, keepAlignments: false, into: &results)
+        decode(withAlignments, sources: sources, memberSources: memberSources, keepAlignments: true, into: &results)
+        decode(segments.indices.filter { !withAlignmentsSet.contains($0) }, sources: sources, memberSources: memberSources,
+               keepAlignments: false, into: &results)
 
         // 3. Output tokens → text, in input order.
         func outputTokens(_ hypothesis: Hypothesis, _ segment: Segment) -> [String] {
@@ -305,13 +367,16 @@ public final class Translator: @unchecked Sendable {
     }
 
     /// Decodes `indices` of `sources` in batches, longest first, into `results`.
-    private func decode(_ indices: [Int], sources: [[Int32]], keepAlignments: Bool, into results: inout [[Hypothesis]]) {
+    /// - Parameter memberSources: an ensemble's other models' ids of the same sources.
+    private func decode(_ indices: [Int], sources: [[Int32]], memberSources: [[[Int32]]] = [], keepAlignments: Bool,
+                        into results: inout [[Hypothesis]]) {
         let order = Search.longestFirst(sources, indices: indices)
         var search = self.search
         search.keepAlignments = keepAlignments
         for start in stride(from: 0, to: order.count, by: options.batchSize) {
             let batch = Array(order[start..<min(start + options.batchSize, order.count)])
-            let found = decoder.translate(batch.map { sources[$0] }, options: search)
+            let found = decoder.translate(batch.map { sources[$0] }, memberSources: memberSources.map { member in batch.map { member[$0] } },
+                                          options: search)
             for (i, hypotheses) in zip(batch, found) { results[i] = hypotheses }
             sentencesDone += batch.count
             progress.update(sentencesDone)
@@ -353,11 +418,14 @@ public final class Translator: @unchecked Sendable {
 /// Settings that do not fit together.
 public enum TranslationError: UserError, Equatable {
     case nBestAboveBeam(nBest: Int, beam: Int)
+    case ensembleMismatch(first: String, other: String, what: String)
 
     public var description: String {
         switch self {
         case .nBestAboveBeam(let nBest, let beam):
             return "--n-best \(nBest) is larger than the beam (\(beam)); a beam of K finds at most K hypotheses (raise --beam)"
+        case .ensembleMismatch(let first, let other, let what):
+            return "\(first) and \(other) cannot decode as an ensemble: their \(what) differ"
         }
     }
 }

@@ -27,8 +27,11 @@ struct ServeCommand: ParsableCommand {
             --quiet. SIGTERM or SIGINT: stop accepting, answer the requests in flight, exit 0.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The model directory (nmt train's output).", valueName: "dir"))
-    var model: String
+    @Option(name: .long, help: ArgumentHelp("""
+        The model directory (nmt train's output). Given several times, the models decode as an ensemble \
+        (the mean of their log-probabilities at each step).
+        """, valueName: "dir"))
+    var model: [String] = []
 
     @Option(name: .long, help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -67,6 +70,7 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        guard !model.isEmpty else { throw ValidationError("Missing expected argument '--model <dir>'") }
         try OptionBounds.check("--port", port, in: OptionBounds.port)
         try OptionBounds.check("--beam", beam, in: OptionBounds.beam)
         try OptionBounds.check("--max-batch", maxBatch, in: OptionBounds.translateBatch)
@@ -97,8 +101,8 @@ struct ServeCommand: ParsableCommand {
         translation.batchSize = maxBatch
         translation.threads = common.threads
         translation.quiet = true
-        let directory = try ModelDirectory(path: model)
-        let server = Server(translator: try Translator(directory: directory, options: translation), options: options)
+        let directories = try model.map { try ModelDirectory(path: $0) }
+        let server = Server(translator: try Translator(directories: directories, options: translation), options: options)
         let host = self.host
         let finished = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: (any Error)?

@@ -31,8 +31,11 @@ struct TranslateCommand: ParsableCommand {
             the attention for each of the first --attention-limit lines (DIR/line-00001.svg, …).
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The model directory (nmt train's output).", valueName: "dir"))
-    var model: String
+    @Option(name: .long, help: ArgumentHelp("""
+        The model directory (nmt train's output). Given several times, the models decode as an ensemble: \
+        the mean of their log-probabilities at each step (they must share the target vocabulary).
+        """, valueName: "dir"))
+    var model: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Raw text to translate ('-': standard input).", valueName: "file"))
     var input: String = "-"
@@ -76,6 +79,8 @@ struct TranslateCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        guard !model.isEmpty else { throw ValidationError("Missing expected argument '--model <dir>'") }
+        if model.count > 1 && checkpoint != nil { throw ValidationError("--checkpoint picks one model's checkpoint; give one --model") }
         try OptionBounds.check("--beam", beam, in: OptionBounds.beam)
         try OptionBounds.check("--batch-size", batchSize, in: OptionBounds.translateBatch)
         try OptionBounds.check("--n-best", nBest, in: 1...(beam ?? OptionBounds.beam.upperBound))
@@ -97,7 +102,9 @@ struct TranslateCommand: ParsableCommand {
         options.attentionLimit = attentionLimit
         options.threads = common.threads
         options.quiet = common.quiet
-        let translator = try Translator(directory: try ModelDirectory(path: model), checkpoint: checkpoint, options: options)
+        let translator = model.count == 1
+            ? try Translator(directory: try ModelDirectory(path: model[0]), checkpoint: checkpoint, options: options)
+            : try Translator(directories: try model.map { try ModelDirectory(path: $0) }, options: options)
         let summary = try translator.translate(input: input, output: output)
         if !summary.repairedLines.isEmpty {
             let lines = summary.repairedLines
