@@ -76,8 +76,10 @@ public final class Adam: Optimizer {
         guard (m.count == 0) == (step == 0) else {
             throw CheckpointError.badSection(path: path, name: "adam.m", reason: "holds \(m.count) floats at step \(step)")
         }
-        restore(step: step, firstMoment: UnsafeBufferPointer(start: m.pointer, count: m.count),
-                secondMoment: UnsafeBufferPointer(start: v.pointer, count: v.count))
+        withExtendedLifetime((m, v)) {
+            restore(step: step, firstMoment: UnsafeBufferPointer(start: m.pointer, count: m.count),
+                    secondMoment: UnsafeBufferPointer(start: v.pointer, count: v.count))
+        }
     }
 
     /// One step over every parameter.

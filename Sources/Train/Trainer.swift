@@ -109,7 +109,10 @@ public final class Trainer {
             try directory.verify(checkpoint, layout: layout, path: last)
             let saved = try TrainingState(checkpoint: checkpoint, bucketSizes: sizes, path: last)
             try optimizer.restore(from: checkpoint, parameterCount: layout.count, path: last)
-            parameters.values.pointer.update(from: checkpoint.tensor("parameters")!.pointer, count: layout.count)
+            // The checkpoint must outlive the copy: a release build may free it (and unmap its
+            // 50 MB of parameters) right after `.pointer` is read, its last use.
+            let values = checkpoint.tensor("parameters")!
+            withExtendedLifetime(values) { parameters.values.pointer.update(from: values.pointer, count: layout.count) }
             state = saved
             order = BatchOrder(bucketSizes: sizes, batchSize: recipe.train.batchSize, seed: seed, state: saved.order)
             sampler?.state = saved.samplerState
