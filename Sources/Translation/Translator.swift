@@ -92,7 +92,7 @@ public final class Translator: @unchecked Sendable {
                                       joinsSubwords: directory.codes != nil)
         preprocessors = LineMapper(threads: options.threads) { Preprocessor.Workspace() }
         postprocessors = LineMapper(threads: options.threads) { Postprocessor.Workspace() }
-        decoder = Search(model: model, parameters: parameters, batchSize: options.batchSize, beam: beam)
+        decoder = Search(model: model, parameters: parameters, batchSize: options.batchSize, beam: beam, sampling: options.sampling)
         if let attention = options.attentionDirectory { try FileSystem.createDirectory(attention) }
         progress = Progress("translate", unit: "sentences", quiet: options.quiet)
     }
@@ -100,7 +100,13 @@ public final class Translator: @unchecked Sendable {
     /// `given` with the recipe's defaults filled in.
     private static func filled(_ given: TranslationOptions, recipe: Recipe) throws -> TranslationOptions {
         var options = given
-        options.beam = given.beam ?? recipe.decode.beam
+        if options.sampling != nil {
+            // Sampling draws one translation a line: the recipe's beam does not apply, a given one is an error.
+            if let beam = given.beam, beam > 1 { throw TranslationError.samplingWithBeam(beam: beam) }
+            if given.nBest != nil { throw TranslationError.samplingWithNBest }
+            options.beam = 1
+        }
+        options.beam = given.beam ?? options.beam ?? recipe.decode.beam
         options.lengthPenalty = given.lengthPenalty ?? recipe.decode.lengthPenalty
         options.maxLengthRatio = given.maxLengthRatio ?? recipe.decode.maxLengthRatio
         if let nBest = options.nBest, nBest > options.beam! { throw TranslationError.nBestAboveBeam(nBest: nBest, beam: options.beam!) }
@@ -228,10 +234,14 @@ public final class Translator: @unchecked Sendable {
 
         // 2. Decode, longest first, the lines that get an attention map with their alignments.
         var results = [[Hypothesis]](repeating: [], count: segments.count)
+        let keys = segments.indices.map { k in
+            Search.sentenceKey(line: first + segments[k].line, piece: k - segmentsOfLine[segments[k].line].lowerBound)
+        }
         let withAlignments = segments.indices.filter { mapped(segments[$0].line) }
         let withAlignmentsSet = Set(withAlignments)
-        decode(withAlignments, sources: sources, keepAlignments: true, into: &results)
-        decode(segments.indices.filter { !withAlignmentsSet.contains($0) }, sources: sources, keepAlignments: false, into: &results)
+        decode(withAlignments, sources: sources, keys: keys, keepAlignments: true, into: &results)
+        decode(segments.indices.filter { !withAlignmentsSet.contains($0) }, sources: sources, keys: keys, keepAlignments: false,
+               into: &results)
 
         // 3. Output tokens → text, in input order.
         func outputTokens(_ hypothesis: Hypothesis, _ segment: Segment) -> [String] {
@@ -277,13 +287,14 @@ public final class Translator: @unchecked Sendable {
     }
 
     /// Decodes `indices` of `sources` in batches, longest first, into `results`.
-    private func decode(_ indices: [Int], sources: [[Int32]], keepAlignments: Bool, into results: inout [[Hypothesis]]) {
+    private func decode(_ indices: [Int], sources: [[Int32]], keys: [UInt64], keepAlignments: Bool,
+                        into results: inout [[Hypothesis]]) {
         let order = Search.longestFirst(sources, indices: indices)
         var search = self.search
         search.keepAlignments = keepAlignments
         for start in stride(from: 0, to: order.count, by: options.batchSize) {
             let batch = Array(order[start..<min(start + options.batchSize, order.count)])
-            let found = decoder.translate(batch.map { sources[$0] }, options: search)
+            let found = decoder.translate(batch.map { sources[$0] }, keys: batch.map { keys[$0] }, options: search)
             for (i, hypotheses) in zip(batch, found) { results[i] = hypotheses }
             sentencesDone += batch.count
             progress.update(sentencesDone)
@@ -325,11 +336,17 @@ public final class Translator: @unchecked Sendable {
 /// Settings that do not fit together.
 public enum TranslationError: UserError, Equatable {
     case nBestAboveBeam(nBest: Int, beam: Int)
+    case samplingWithBeam(beam: Int)
+    case samplingWithNBest
 
     public var description: String {
         switch self {
         case .nBestAboveBeam(let nBest, let beam):
             return "--n-best \(nBest) is larger than the beam (\(beam)); a beam of K finds at most K hypotheses (raise --beam)"
+        case .samplingWithBeam(let beam):
+            return "--sample draws one translation a line and takes no beam (--beam \(beam)); leave --beam out or give --beam 1"
+        case .samplingWithNBest:
+            return "--sample draws one translation a line; it does not go with --n-best"
         }
     }
 }
