@@ -104,12 +104,10 @@ struct TranslateCommand: ParsableCommand {
         try OptionBounds.check("--temperature", temperature, in: OptionBounds.temperature)
         try OptionBounds.check("--seed", seed, in: OptionBounds.seed)
         if !sample && (temperature != nil || seed != nil) {
-            throw ValidationError("--\(temperature != nil ? "temperature" : "seed") goes with --sample")
+            throw SampleOptionError(option: temperature != nil ? "--temperature" : "--seed")
         }
-        if sample, let beam, beam > 1 {
-            throw ValidationError("--sample draws one translation a line and takes no beam (--beam \(beam)); leave --beam out or give --beam 1")
-        }
-        if sample && nBest != nil { throw ValidationError("--sample draws one translation a line; it does not go with --n-best") }
+        if sample, let beam, beam > 1 { throw TranslationError.samplingWithBeam(beam: beam) }
+        if sample && nBest != nil { throw TranslationError.samplingWithNBest }
     }
 
     func run() throws {
@@ -136,3 +134,9 @@ struct TranslateCommand: ParsableCommand {
 }
 
 extension ModelDirectory.CheckpointChoice: ExpressibleByArgument {}
+
+/// `--temperature` or `--seed` without `--sample`: one line naming it.
+struct SampleOptionError: UserError {
+    let option: String
+    var description: String { "\(option) goes with --sample" }
+}
