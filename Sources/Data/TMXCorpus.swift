@@ -3,7 +3,8 @@ import IO
 /// A parallel corpus as a TMX 1.4 translation memory (what translation tools export and OPUS
 /// distributes): each `<tu>` holds a `<tuv xml:lang="…">` per language (TMX 1.1's `lang` is
 /// read too), each with one `<seg>`. The pair is picked by the languages' primary subtags,
-/// case-insensitively: `en`, `EN`, `en-US` and `en_GB` are all English. Read as a stream of XML
+/// case-insensitively: `en`, `EN`, `en-US` and `en_GB` are all English; a `<tuv>` of another
+/// language, or of none, is no side of the pair (a `<tu>` may hold many languages). Read as a stream of XML
 /// events (`XMLStream`), never as a document tree, so the file may be any size.
 ///
 /// A segment's text leaves out the inline codes `<bpt>`, `<ept>`, `<ph>`, `<it>` and `<ut>`
