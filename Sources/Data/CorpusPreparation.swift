@@ -47,6 +47,10 @@ public enum CorpusSource: Sendable {
     case directory(String)
     /// One pair of files, with `dev` and `test` pairs held out by a seeded draw.
     case files(source: String, target: String, dev: Int, test: Int)
+    /// One TSV file of pairs (`TSVCorpus`), held out as `files` are.
+    case tsv(String, dev: Int, test: Int)
+    /// One TMX translation memory (`TMXCorpus`), held out as `files` are.
+    case tmx(String, dev: Int, test: Int)
 }
 
 /// Why a training pair was dropped, in the order the filters run.
@@ -155,7 +159,7 @@ public enum CorpusPreparation {
         for (vocabulary, language) in zip(vocabularies, sides) { files.append(("vocab.\(language)", vocabulary.fileContents())) }
         if let codes { files.append(("bpe.codes", codes.fileContents())) }
         let report = makeReport(options: options, statistics: statistics, order: raw.splits.map(\.split),
-                                codes: codes, vocabularies: vocabularies, fingerprint: fingerprint)
+                                codes: codes, vocabularies: vocabularies, fingerprint: fingerprint, input: raw.input)
         let reportText = report.rendered(indent: 2) + "\n"
         files.append(("report.json", Array(reportText.utf8)))
         try writeAll(files, to: out)
@@ -169,6 +173,8 @@ public enum CorpusPreparation {
     struct RawSplits {
         var splits: [(split: String, lines: [LineBuffer])]
         var paths: [String]
+        /// For a TSV or TMX corpus: its format and malformed entries (its text is in `splits`).
+        var input: PairFile? = nil
     }
 
     static func readSplits(_ source: CorpusSource, sides: [String]) throws -> RawSplits {
@@ -191,26 +197,45 @@ public enum CorpusPreparation {
             return RawSplits(splits: splits, paths: paths)
         case .files(let sourcePath, let targetPath, let dev, let test):
             let both = try readPair(sourcePath, targetPath)
-            let total = both[0].count
-            guard dev + test < total else {
-                throw PrepareError.splitTooLarge(path: sourcePath, lines: total, heldOut: dev + test)
+            return RawSplits(splits: try heldOut(both, dev: dev, test: test, path: sourcePath),
+                             paths: [sourcePath, targetPath, "split=\(dev),\(test)"])
+        case .tsv(let path, let dev, let test), .tmx(let path, let dev, let test):
+            let pairs: PairFile
+            if case .tsv = source {
+                pairs = try TSVCorpus.read(path)
+            } else {
+                pairs = try TMXCorpus.read(path, source: sides[0], target: sides[1])
             }
-            // A seeded draw, so the same files always give the same splits.
-            var random = SplitMix64(seed: 1)
-            let order = random.permutation(of: total)
-            var assignment = [UInt8](repeating: 0, count: total)
-            for i in order[0..<dev] { assignment[i] = 1 }
-            for i in order[dev..<(dev + test)] { assignment[i] = 2 }
-            var splits: [(String, [LineBuffer])] = []
-            for (code, split) in ["train", "dev", "test"].enumerated() where code == 0 || (code == 1 ? dev : test) > 0 {
-                splits.append((split, both.map { side in
-                    var lines = LineBuffer()
-                    for i in 0..<total where assignment[i] == code { side.withLine(i) { lines.append($0) } }
-                    return lines
-                }))
-            }
-            return RawSplits(splits: splits, paths: [sourcePath, targetPath, "split=\(dev),\(test)"])
+            var raw = RawSplits(splits: try heldOut([pairs.source, pairs.target], dev: dev, test: test, path: path),
+                                paths: [path, "split=\(dev),\(test)"])
+            raw.input = pairs
+            raw.input!.source = LineBuffer()     // the splits hold the text
+            raw.input!.target = LineBuffer()
+            return raw
         }
+    }
+
+    /// Splits the pairs of one corpus into train, dev (`dev` pairs) and test (`test` pairs) by a
+    /// seeded draw, so the same pairs always give the same splits.
+    static func heldOut(_ both: [LineBuffer], dev: Int, test: Int, path: String) throws -> [(split: String, lines: [LineBuffer])] {
+        let total = both[0].count
+        guard dev + test < total else {
+            throw PrepareError.splitTooLarge(path: path, lines: total, heldOut: dev + test)
+        }
+        var random = SplitMix64(seed: 1)
+        let order = random.permutation(of: total)
+        var assignment = [UInt8](repeating: 0, count: total)
+        for i in order[0..<dev] { assignment[i] = 1 }
+        for i in order[dev..<(dev + test)] { assignment[i] = 2 }
+        var splits: [(String, [LineBuffer])] = []
+        for (code, split) in ["train", "dev", "test"].enumerated() where code == 0 || (code == 1 ? dev : test) > 0 {
+            splits.append((split, both.map { side in
+                var lines = LineBuffer()
+                for i in 0..<total where assignment[i] == code { side.withLine(i) { lines.append($0) } }
+                return lines
+            }))
+        }
+        return splits
     }
 
     /// Reads the two sides of a split; they must be valid UTF-8 and have the same number of lines.
@@ -243,6 +268,10 @@ public enum CorpusPreparation {
     static func fingerprintOf(_ raw: RawSplits, options: PrepareOptions) -> String {
         var hash = FNV1a()
         hash.add(Array(options.signature.utf8))
+        if let input = raw.input {
+            // The report lists the malformed entries: a corpus read from another format is another report.
+            hash.add(Array("\(input.format) \(input.malformed.counts.map { "\($0.reason)=\($0.count)" })".utf8))
+        }
         for (split, lines) in raw.splits {
             hash.add(Array(split.utf8))
             for side in lines {
@@ -323,7 +352,7 @@ public enum CorpusPreparation {
     // MARK: - Writing
 
     static func makeReport(options: PrepareOptions, statistics: [String: SplitStatistics], order: [String],
-                           codes: BPECodes?, vocabularies: [Vocabulary], fingerprint: String) -> JSON {
+                           codes: BPECodes?, vocabularies: [Vocabulary], fingerprint: String, input: PairFile? = nil) -> JSON {
         let sides = [options.sourceLanguage, options.targetLanguage]
         let splits: [(String, JSON)] = order.map { split in
             let s = statistics[split]!
@@ -335,7 +364,18 @@ public enum CorpusPreparation {
             members.append(("\(sides[1])_tokens", .int(s.targetTokens)))
             return (split, .object(members))
         }
-        return .object([
+        var inputMembers: [(String, JSON)] = []
+        if let input {
+            // Pairs read = the splits' reads; each entry that gave none, by reason.
+            let pairs = order.reduce(0) { $0 + statistics[$1]!.read }
+            inputMembers = [("input", .object([
+                ("format", .string(input.format)),
+                ("pairs", .int(pairs)),
+                ("malformed", .object(input.malformed.counts.map { ($0.reason, .int($0.count)) })),
+                ("malformed_total", .int(input.malformed.total)),
+            ]))]
+        }
+        return .object(inputMembers + [
             ("source_language", .string(sides[0])),
             ("target_language", .string(sides[1])),
             ("tokenizer", .string(options.tokenizer.rawValue)),

@@ -18,6 +18,9 @@ public struct TranslationOptions: Sendable {
     /// Write an SVG attention map for each of the first `attentionLimit` lines here.
     public var attentionDirectory: String?
     public var attentionLimit = 20
+    /// Draw each token from softmax(logits / T) instead of searching (`--sample`); T = 0 is
+    /// greedy search. Takes no beam and no n-best.
+    public var sampling: Sampling?
     /// Threads for pre- and postprocessing.
     public var threads = ParallelLines.defaultThreads
     /// No progress lines on standard error.

@@ -78,6 +78,7 @@ public final class Translator: @unchecked Sendable {
     public convenience init(directories: [ModelDirectory], options given: TranslationOptions) throws {
         guard let first = directories.first else { preconditionFailure("an ensemble of no models") }
         guard directories.count > 1 else { try self.init(directory: first, options: given); return }
+        if given.sampling != nil { throw TranslationError.samplingFromEnsemble }
         let options = try Self.filled(given, recipe: first.recipe)
         var checkpointBytes = 0
         for directory in directories {
@@ -151,7 +152,7 @@ public final class Translator: @unchecked Sendable {
                                       joinsSubwords: directory.codes != nil)
         preprocessors = LineMapper(threads: options.threads) { Preprocessor.Workspace() }
         postprocessors = LineMapper(threads: options.threads) { Postprocessor.Workspace() }
-        decoder = Search(model: model, parameters: parameters, batchSize: options.batchSize, beam: beam)
+        decoder = Search(model: model, parameters: parameters, batchSize: options.batchSize, beam: beam, sampling: options.sampling)
         self.members = members
         if !members.isEmpty {
             decoder.join(members.map { ($0.model, $0.parameters, $0.directory.recipe.data.reverseSource) })
@@ -163,7 +164,13 @@ public final class Translator: @unchecked Sendable {
     /// `given` with the recipe's defaults filled in.
     private static func filled(_ given: TranslationOptions, recipe: Recipe) throws -> TranslationOptions {
         var options = given
-        options.beam = given.beam ?? recipe.decode.beam
+        if options.sampling != nil {
+            // Sampling draws one translation a line: the recipe's beam does not apply, a given one is an error.
+            if let beam = given.beam, beam > 1 { throw TranslationError.samplingWithBeam(beam: beam) }
+            if given.nBest != nil { throw TranslationError.samplingWithNBest }
+            options.beam = 1
+        }
+        options.beam = given.beam ?? options.beam ?? recipe.decode.beam
         options.lengthPenalty = given.lengthPenalty ?? recipe.decode.lengthPenalty
         options.maxLengthRatio = given.maxLengthRatio ?? recipe.decode.maxLengthRatio
         if let nBest = options.nBest, nBest > options.beam! { throw TranslationError.nBestAboveBeam(nBest: nBest, beam: options.beam!) }
@@ -317,10 +324,13 @@ public final class Translator: @unchecked Sendable {
 
         // 2. Decode, longest first, the lines that get an attention map with their alignments.
         var results = [[Hypothesis]](repeating: [], count: segments.count)
+        let keys = segments.indices.map { k in
+            Search.sentenceKey(line: first + segments[k].line, piece: k - segmentsOfLine[segments[k].line].lowerBound)
+        }
         let withAlignments = segments.indices.filter { mapped(segments[$0].line) }
         let withAlignmentsSet = Set(withAlignments)
-        decode(withAlignments, sources: sources, memberSources: memberSources, keepAlignments: true, into: &results)
-        decode(segments.indices.filter { !withAlignmentsSet.contains($0) }, sources: sources, memberSources: memberSources,
+        decode(withAlignments, sources: sources, memberSources: memberSources, keys: keys, keepAlignments: true, into: &results)
+        decode(segments.indices.filter { !withAlignmentsSet.contains($0) }, sources: sources, memberSources: memberSources, keys: keys,
                keepAlignments: false, into: &results)
 
         // 3. Output tokens → text, in input order.
@@ -367,8 +377,10 @@ public final class Translator: @unchecked Sendable {
     }
 
     /// Decodes `indices` of `sources` in batches, longest first, into `results`.
-    /// - Parameter memberSources: an ensemble's other models' ids of the same sources.
-    private func decode(_ indices: [Int], sources: [[Int32]], memberSources: [[[Int32]]] = [], keepAlignments: Bool,
+    /// - Parameters:
+    ///   - memberSources: an ensemble's other models' ids of the same sources.
+    ///   - keys: each source's `Search.sentenceKey` (sampling's seeds).
+    private func decode(_ indices: [Int], sources: [[Int32]], memberSources: [[[Int32]]] = [], keys: [UInt64]? = nil, keepAlignments: Bool,
                         into results: inout [[Hypothesis]]) {
         let order = Search.longestFirst(sources, indices: indices)
         var search = self.search
@@ -376,7 +388,7 @@ public final class Translator: @unchecked Sendable {
         for start in stride(from: 0, to: order.count, by: options.batchSize) {
             let batch = Array(order[start..<min(start + options.batchSize, order.count)])
             let found = decoder.translate(batch.map { sources[$0] }, memberSources: memberSources.map { member in batch.map { member[$0] } },
-                                          options: search)
+                                          keys: keys.map { keys in batch.map { keys[$0] } }, options: search)
             for (i, hypotheses) in zip(batch, found) { results[i] = hypotheses }
             sentencesDone += batch.count
             progress.update(sentencesDone)
@@ -419,6 +431,9 @@ public final class Translator: @unchecked Sendable {
 public enum TranslationError: UserError, Equatable {
     case nBestAboveBeam(nBest: Int, beam: Int)
     case ensembleMismatch(first: String, other: String, what: String)
+    case samplingWithBeam(beam: Int)
+    case samplingWithNBest
+    case samplingFromEnsemble
 
     public var description: String {
         switch self {
@@ -426,6 +441,12 @@ public enum TranslationError: UserError, Equatable {
             return "--n-best \(nBest) is larger than the beam (\(beam)); a beam of K finds at most K hypotheses (raise --beam)"
         case .ensembleMismatch(let first, let other, let what):
             return "\(first) and \(other) cannot decode as an ensemble: their \(what) differ"
+        case .samplingWithBeam(let beam):
+            return "--sample draws one translation a line and takes no beam (--beam \(beam)); leave --beam out or give --beam 1"
+        case .samplingWithNBest:
+            return "--sample draws one translation a line; it does not go with --n-best"
+        case .samplingFromEnsemble:
+            return "--sample draws from one model; give one --model"
         }
     }
 }

@@ -22,6 +22,8 @@ enum OptionBounds {
     /// Sentences decoded together: a batch of K·B rows; 4,096 as for training, and the memory
     /// it needs is checked against the machine before decoding.
     static let translateBatch = 1...4_096
+    /// `--sample --temperature`: 0 is greedy; above 100 the draws are all but uniform.
+    static let temperature = NumberRange(0, 100)
     /// SVG maps written; each is a file.
     static let attentionLimit = 0...100_000
     static let maxSteps = RecipeKey.integers("train.max_steps")

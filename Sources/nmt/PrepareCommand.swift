@@ -22,6 +22,17 @@ struct PrepareCommand: ParsableCommand {
             detokenizes to text that reads like the input; the marks pass through BPE as part of \
             the tokens. --tokenizer moses gives plain sacremoses tokens, whose detokenizer \
             guesses the spaces. The choice is recorded in report.json.
+
+            --tsv FILE reads the pairs from one file, a pair a line: the --src-lang text, a tab, \
+            the --tgt-lang text (Tatoeba's and Marian's --tsv layout). --tmx FILE reads a TMX \
+            translation memory and takes from each <tu> the <tuv> whose xml:lang has the primary \
+            subtag of --src-lang and the one of --tgt-lang (en, EN, en-US and en_GB are all en); \
+            the inline codes <bpt>, <ept>, <ph>, <it> and <ut> are left out of a segment's text, \
+            <hi>'s text is kept. Both take --split dev=N,test=N as --src/--tgt do. Entries that \
+            give no pair are counted by reason under "input" in report.json (TSV: invalid_utf8, \
+            blank_line, missing_tab, extra_columns, empty_side; TMX: missing_source, \
+            missing_target, duplicate_language, missing_seg, several_segs, empty_seg); XML that \
+            is not well-formed stops with the file and line at fault.
             """)
 
     @Option(name: .customLong("src-lang"), help: "Source language (en or fr).")
@@ -39,7 +50,13 @@ struct PrepareCommand: ParsableCommand {
     @Option(name: .customLong("tgt"), help: "Raw target file (instead of --corpus).")
     var targetFile: String?
 
-    @Option(name: .long, help: "With --src/--tgt: pairs held out, as dev=N,test=N (N in \(OptionBounds.text(OptionBounds.split))).")
+    @Option(name: .long, help: ArgumentHelp("A TSV file of pairs, source TAB target (instead of --corpus).", valueName: "file"))
+    var tsv: String?
+
+    @Option(name: .long, help: ArgumentHelp("A TMX translation memory (instead of --corpus).", valueName: "file"))
+    var tmx: String?
+
+    @Option(name: .long, help: "With --src/--tgt, --tsv or --tmx: pairs held out, as dev=N,test=N (N in \(OptionBounds.text(OptionBounds.split))).")
     var split: String?
 
     @Option(name: .long, help: "Output directory.")
@@ -85,10 +102,10 @@ struct PrepareCommand: ParsableCommand {
             throw ValidationError("languages must be en or fr, not '\(language)'")
         }
         if sourceLanguage == targetLanguage { throw ValidationError("--src-lang and --tgt-lang must differ") }
-        switch (corpus, sourceFile, targetFile) {
-        case (.some, nil, nil): if split != nil { throw ValidationError("--split goes with --src and --tgt, not --corpus") }
-        case (nil, .some, .some): _ = try parsedSplit()
-        default: throw ValidationError("give either --corpus DIR or both --src FILE and --tgt FILE")
+        switch (corpus, sourceFile, targetFile, tsv, tmx) {
+        case (.some, nil, nil, nil, nil): if split != nil { throw ValidationError("--split goes with --src and --tgt, --tsv or --tmx, not --corpus") }
+        case (nil, .some, .some, nil, nil), (nil, nil, nil, .some, nil), (nil, nil, nil, nil, .some): _ = try parsedSplit()
+        default: throw ValidationError("give one of --corpus DIR, both --src FILE and --tgt FILE, --tsv FILE or --tmx FILE")
         }
         try OptionBounds.check("--max-length", maxLength, in: OptionBounds.maxLength)
         try OptionBounds.check("--length-ratio", lengthRatio, in: OptionBounds.lengthRatio)
@@ -121,6 +138,12 @@ struct PrepareCommand: ParsableCommand {
         let source: CorpusSource
         if let corpus {
             source = .directory(corpus)
+        } else if let tsv {
+            let (dev, test) = try parsedSplit()
+            source = .tsv(tsv, dev: dev, test: test)
+        } else if let tmx {
+            let (dev, test) = try parsedSplit()
+            source = .tmx(tmx, dev: dev, test: test)
         } else {
             let (dev, test) = try parsedSplit()
             source = .files(source: sourceFile!, target: targetFile!, dev: dev, test: test)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Decode
 import IO
 import ModelFiles
 import Tensor
@@ -29,6 +30,13 @@ struct TranslateCommand: ParsableCommand {
             (MemTotal, a cgroup limit, NMT_MEMORY_LIMIT) before the model is loaded. --replace-unk copies, for each <unk> of the \
             output, the source token it attends to most. --attention DIR writes an SVG heatmap of \
             the attention for each of the first --attention-limit lines (DIR/line-00001.svg, …).
+
+            --sample draws each token from softmax(logits / T) instead of searching (tensorflow/nmt's \
+            infer_mode=sample), for varied outputs such as back-translation: --temperature T \
+            (default 1; below 1 sharper, above 1 flatter; 0 is greedy decoding) and --seed S \
+            (default 1). Each line draws from a generator seeded by S and the line's number, so \
+            the same seed gives the same output whatever --batch-size. It takes no --beam above 1 \
+            and no --n-best.
             """)
 
     @Option(name: .long, help: ArgumentHelp("""
@@ -76,6 +84,17 @@ struct TranslateCommand: ParsableCommand {
             help: "Lines that get an attention map, \(OptionBounds.text(OptionBounds.attentionLimit)).")
     var attentionLimit: Int = 20
 
+    @Flag(name: .long, help: "Draw each token from softmax(logits / T) instead of searching.")
+    var sample = false
+
+    @Option(name: .long, parsing: .unconditional,
+            help: "With --sample: T, in \(OptionBounds.temperature) (0: greedy; default 1).")
+    var temperature: Double?
+
+    @Option(name: .long, parsing: .unconditional,
+            help: "With --sample: the seed, \(OptionBounds.text(OptionBounds.seed)) (default 1).")
+    var seed: Int?
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -87,6 +106,14 @@ struct TranslateCommand: ParsableCommand {
         try OptionBounds.check("--length-penalty", lengthPenalty, in: OptionBounds.lengthPenalty)
         try OptionBounds.check("--max-length-ratio", maxLengthRatio, in: OptionBounds.maxLengthRatio)
         try OptionBounds.check("--attention-limit", attentionLimit, in: OptionBounds.attentionLimit)
+        try OptionBounds.check("--temperature", temperature, in: OptionBounds.temperature)
+        try OptionBounds.check("--seed", seed, in: OptionBounds.seed)
+        if !sample && (temperature != nil || seed != nil) {
+            throw SampleOptionError(option: temperature != nil ? "--temperature" : "--seed")
+        }
+        if sample, let beam, beam > 1 { throw TranslationError.samplingWithBeam(beam: beam) }
+        if sample && nBest != nil { throw TranslationError.samplingWithNBest }
+        if sample && model.count > 1 { throw TranslationError.samplingFromEnsemble }
     }
 
     func run() throws {
@@ -101,6 +128,7 @@ struct TranslateCommand: ParsableCommand {
         options.attentionDirectory = attention
         options.attentionLimit = attentionLimit
         options.threads = common.threads
+        if sample { options.sampling = Sampling(temperature: temperature ?? 1, seed: UInt64(seed ?? 1)) }
         options.quiet = common.quiet
         let translator = model.count == 1
             ? try Translator(directory: try ModelDirectory(path: model[0]), checkpoint: checkpoint, options: options)
@@ -114,3 +142,9 @@ struct TranslateCommand: ParsableCommand {
 }
 
 extension ModelDirectory.CheckpointChoice: ExpressibleByArgument {}
+
+/// `--temperature` or `--seed` without `--sample`: one line naming it.
+struct SampleOptionError: UserError {
+    let option: String
+    var description: String { "\(option) goes with --sample" }
+}
