@@ -60,13 +60,21 @@ import TestSupport
         #expect(try Checkpoint(contentsOf: dir.path("straight/step-000030.ckpt")).tensors.map(\.name) == ["parameters"])
     }
 
-    /// Without averaging, `last.ckpt` is as before (θ as `parameters`, nothing beside it).
+    /// Without averaging, `last.ckpt` is as before (θ as `parameters`, nothing beside it). A new
+    /// run starts without kept checkpoints (a killed earlier one's would be pruned in its place),
+    /// and a dead writer's temporary of one is removed like those of `last.ckpt`.
     @Test func noAverageWritesNoSection() throws {
         let dir = try TemporaryDirectory()
         let recipe = try setUp(dir, average: "none", keep: 0)
+        try dir.write("model/step-000990.ckpt", "from a run killed before its first last.ckpt")
+        try dir.write("model/step-1.ckpt", "not a name nmt writes")
         #expect(try toy.run(dir, recipe, out: "model", ["--quiet"]).status == 0)
         #expect(try Checkpoint(contentsOf: dir.path("model/last.ckpt")).tensors.map(\.name) == ["parameters", "adam.m", "adam.v"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("model")).allSatisfy { !$0.hasPrefix("step-") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("model")).filter { $0.hasPrefix("step-") } == ["step-1.ckpt"])
+
+        try dir.write("model/step-000020.ckpt.tmp-999999999", "partial")
+        #expect(try toy.run(dir, recipe, out: "model", ["--quiet", "--resume"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.path("model/step-000020.ckpt.tmp-999999999")))
     }
 
     @Test func averagesTheLastCheckpoints() throws {

@@ -80,3 +80,23 @@ import Testing
         }
     }
 }
+
+/// `train.average: ema` asks for one more copy of the parameters (θ̄), and resuming reads it from
+/// `last.ckpt` too (its bytes and its tensor).
+@Suite struct AverageMemoryTests {
+    @Test func theAverageCostsOneCopyOfTheParameters() {
+        var recipe = Recipe()
+        recipe.model.embedding = 16
+        recipe.model.hidden = 16
+        let configuration = recipe.configuration(sourceVocabularySize: 100, targetVocabularySize: 100)
+        func extra(resuming: Bool) -> Double {
+            var averaging = recipe
+            averaging.train.average = .ema
+            return TrainingMemory.bytes(recipe: averaging, configuration: configuration, resuming: resuming)
+                - TrainingMemory.bytes(recipe: recipe, configuration: configuration, resuming: resuming)
+        }
+        let parameterBytes = extra(resuming: false)
+        #expect(parameterBytes > 0 && parameterBytes.truncatingRemainder(dividingBy: 64) == 0)  // 4 bytes × a multiple of 16
+        #expect(extra(resuming: true) == 3 * parameterBytes)
+    }
+}
