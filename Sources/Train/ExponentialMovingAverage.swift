@@ -15,8 +15,8 @@ import Tensor
 ///
 /// θ̄ is what dev evaluation, `best.ckpt` and translation use. In a checkpoint it is the
 /// section `parameters`, so every reader of a checkpoint translates with it, and `last.ckpt`
-/// keeps θ, which the optimizer steps, as `ema.training_parameters` (Marian keeps the smoothed
-/// parameters in `model.npz` and the raw ones with the optimizer's state in the same way).
+/// keeps θ, which the optimizer steps, as `ema.training_parameters` (Marian, too, saves the
+/// smoothed parameters as the model and the unsmoothed ones beside them, for resuming).
 public final class ExponentialMovingAverage {
     /// α.
     public let decay: Double

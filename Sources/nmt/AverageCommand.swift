@@ -21,7 +21,8 @@ struct AverageCommand: ParsableCommand {
     var model: String
 
     @Option(name: .long, parsing: .unconditional,
-            help: "How many of the newest kept checkpoints to average, \(OptionBounds.text(OptionBounds.averageLast)).")
+            help: ArgumentHelp("How many of the newest kept checkpoints to average, \(OptionBounds.text(OptionBounds.averageLast)).",
+                               valueName: "n"))
     var last: Int
 
     @Option(name: .long, help: ArgumentHelp("The checkpoint file to write (DIR/best.ckpt: translate uses it).", valueName: "file"))
