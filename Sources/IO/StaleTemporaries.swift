@@ -12,16 +12,8 @@ extension FileSystem {
     /// - Returns: the paths removed.
     @discardableResult
     public static func removeStaleTemporaries(in directory: String, of names: [String]) -> [String] {
-        guard let stream = opendir(directory) else { return [] }
-        var entries: [String] = []
-        while let entry = readdir(stream) {
-            entries.append(withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            })
-        }
-        closedir(stream)
         var removed: [String] = []
-        for entry in entries {
+        for entry in entries(in: directory) {
             guard let name = names.first(where: { entry.hasPrefix($0 + ".tmp-") }) else { continue }
             let digits = entry.dropFirst(name.count + 5).prefix { $0.isASCII && $0.isNumber }
             guard let pid = Int32(digits), pid > 0, pid == getpid() || !isRunning(pid) else { continue }

@@ -44,11 +44,12 @@ public struct ModelDirectory: Sendable {
     public static let fileNames = ["config.yaml", "vocab.src", "vocab.tgt", "bpe.codes", "last.ckpt", "best.ckpt",
                                    "log.jsonl", "training.svg"]
 
-    /// Removes what a killed run's atomic writes left behind (`last.ckpt.tmp-PID` and the like).
+    /// Removes what a killed run's atomic writes left behind (`last.ckpt.tmp-PID`,
+    /// `step-000123.ckpt.tmp-PID` and the like).
     /// - Returns: the paths removed.
     @discardableResult
     public static func removeStaleTemporaries(at path: String) -> [String] {
-        FileSystem.removeStaleTemporaries(in: path, of: fileNames)
+        FileSystem.removeStaleTemporaries(in: path, of: fileNames + KeptCheckpoints.names(in: path))
     }
 
     /// Writes a new model directory's fixed files (atomically each) and opens it.

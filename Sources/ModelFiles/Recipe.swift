@@ -68,6 +68,12 @@ public struct Recipe: Sendable, Equatable {
         /// Evaluations without a better dev BLEU before training stops (0: never).
         public var patience = 0
         public var seed = 1
+        /// θ̄, an exponential moving average of the parameters, for evaluation and translation.
+        public var average = AverageKind.none
+        /// α of θ̄ ← α·θ̄ + (1 − α)·θ (Marian's default smoothing, 1 − 0.9999).
+        public var emaDecay = 0.9999
+        /// Evaluation checkpoints `step-N.ckpt` kept for `nmt average` (0: none).
+        public var keepCheckpoints = 0
 
         public init() {}
     }

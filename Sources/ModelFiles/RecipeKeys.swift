@@ -10,6 +10,9 @@ extension RecipeKey {
     public static let minutesLimit = 527_040.0
     /// A 32-bit seed, as Marian and NumPy take.
     public static let seedLimit = 4_294_967_295
+    /// Checkpoints `train.keep_checkpoints` keeps: averages in the literature take 5 to 20
+    /// (Vaswani et al. 2017 averaged the last 5 and 20); each costs the parameters' size on disk.
+    public static let keptCheckpointsLimit = 100
 
     /// Every key, in the order `config.yaml` and the README write them.
     public static let all: [RecipeKey] = [
@@ -64,6 +67,12 @@ extension RecipeKey {
                  doc: "Stop early after this many evaluations without a better dev BLEU, with a last evaluation and checkpoint (0: never; Marian's --early-stopping)"),
         .integer("train.seed", \.train.seed, 0...seedLimit,
                  doc: "Seed of the parameters, the data order, dropout and the sampler (32 bits)"),
+        .choice("train.average", \.train.average,
+                doc: "`ema`: evaluate, keep `best.ckpt` and translate with an exponential moving average of the parameters, updated after every step (Marian's --exponential-smoothing)"),
+        .number("train.ema_decay", \.train.emaDecay, NumberRange(0, 1, includesLower: false, includesUpper: false),
+                doc: "α of θ̄ ← α·θ̄ + (1 − α)·θ, taken as min(α, (1 + t) / (10 + t)) at step t as TensorFlow's ExponentialMovingAverage with num_updates; Marian's default 0.9999"),
+        .integer("train.keep_checkpoints", \.train.keepCheckpoints, 0...keptCheckpointsLimit,
+                 doc: "Keep the last N evaluation checkpoints as `step-N.ckpt` for `nmt average` (0: none); each is a copy of the parameters, so at most \(keptCheckpointsLimit)"),
 
         .integer("decode.beam", \.decode.beam, 1...256,
                  doc: "Beam size K (1: greedy); beyond 10 BLEU rarely improves, and memory grows with K"),

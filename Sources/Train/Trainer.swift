@@ -51,6 +51,8 @@ public final class Trainer {
     let loss: any TokenLoss
     let sampler: LogUniformSampler?
     let optimizer: any Optimizer
+    /// θ̄ under `train.average: ema`, which evaluation, `best.ckpt` and translation use.
+    let average: ExponentialMovingAverage?
     /// One optimisation step over `parameters` with `loss` and `optimizer`.
     let training: TrainingStep
     var workspace: Workspace { training.workspace }
@@ -104,15 +106,14 @@ public final class Trainer {
         state = TrainingState(order: order.state, learningRate: recipe.train.learningRate)
 
         let last = directory.checkpointPath(.last)
+        var resumedAverage: FloatBuffer? = nil
         if resume && FileSystem.exists(last) {
             let checkpoint = try Checkpoint(contentsOf: last)
             try directory.verify(checkpoint, layout: layout, path: last)
             let saved = try TrainingState(checkpoint: checkpoint, bucketSizes: sizes, path: last)
             try optimizer.restore(from: checkpoint, parameterCount: layout.count, path: last)
-            // The checkpoint must outlive the copy: a release build may free it (and unmap its
-            // 50 MB of parameters) right after `.pointer` is read, its last use.
-            let values = checkpoint.tensor("parameters")!
-            withExtendedLifetime(values) { parameters.values.pointer.update(from: values.pointer, count: layout.count) }
+            // (Copies out of the checkpoint, which this scope keeps alive: see 520655d.)
+            resumedAverage = try ExponentialMovingAverage.restoreTraining(parameters, from: checkpoint, path: last)
             state = saved
             order = BatchOrder(bucketSizes: sizes, batchSize: recipe.train.batchSize, seed: seed, state: saved.order)
             sampler?.state = saved.samplerState
@@ -120,7 +121,10 @@ public final class Trainer {
         } else {
             parameters.initializeUniform(scale: 0.1, seed: seed)
         }
+        average = recipe.train.average == .ema
+            ? ExponentialMovingAverage(decay: recipe.train.emaDecay, startingAt: resumedAverage ?? parameters.values) : nil
         try TrainingLog.keep(upTo: state.step, at: directory.logPath)
+        KeptCheckpoints.remove(in: directory.path, after: state.step)
     }
 
     /// Pairs of train that no bucket holds.
@@ -212,6 +216,7 @@ public final class Trainer {
     /// One optimisation step; returns the batch's loss (weighted CE / B) and its target tokens.
     func step(_ batch: Batch) -> (Double, Double) {
         let result = training(batch, dropoutSeed: UInt64(recipe.train.seed) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(state.step))
+        average?.update(toward: parameters, step: state.step + 1)
         if let sampler { state.samplerState = sampler.state }
         return (result.loss, batch.targetWeights.reduce(0.0) { $0 + Double($1) })
     }
@@ -240,11 +245,36 @@ public final class Trainer {
 
     // MARK: - Evaluation
 
-    /// Dev perplexity (full softmax) and dev BLEU; keeps `best.ckpt`; decays the learning rate
-    /// when dev perplexity did not improve, never below `min_learning_rate`; counts the
-    /// evaluations since dev BLEU last improved; redraws `training.svg`.
+    /// Dev perplexity (full softmax) and dev BLEU, of θ̄ under `train.average: ema`; keeps
+    /// `best.ckpt` and the last `train.keep_checkpoints` evaluation checkpoints; decays the
+    /// learning rate when dev perplexity did not improve, never below `min_learning_rate`;
+    /// counts the evaluations since dev BLEU last improved; redraws `training.svg`.
     func evaluate() throws {
         let evalStart = Clock.seconds()
+        let (perplexity, bleu) = average?.substituted(into: parameters) { measureDev() } ?? measureDev()
+        let improvedBLEU = bleu > state.bestBLEU
+        if perplexity >= state.bestDevPerplexity {
+            state.learningRate = Self.decayed(state.learningRate, settings: recipe.train)
+            optimizer.learningRate = Float(state.learningRate)
+        }
+        state.evaluationsSinceBest = improvedBLEU ? 0 : state.evaluationsSinceBest + 1
+        state.bestDevPerplexity = min(state.bestDevPerplexity, perplexity)
+        state.curves.dev.append((state.step, perplexity, bleu))
+        if improvedBLEU {
+            state.bestBLEU = bleu
+            try saveCheckpoint(to: .best)
+        }
+        try keepCheckpoint()
+        let line = "step \(state.step) | dev ppl \(String(format2: perplexity)) | dev BLEU \(String(format1: bleu))"
+            + (improvedBLEU ? " (best)" : "") + " | lr \(state.learningRate) | eval \(Progress.duration(Clock.seconds() - evalStart))"
+        note(line)
+        try appendLog(.object([("step", .int(state.step)), ("dev_perplexity", .double(perplexity)), ("dev_bleu", .double(bleu)),
+                           ("best", .bool(improvedBLEU)), ("learning_rate", .double(state.learningRate))]))
+        try OutputFile.write(Array(state.curves.svg(title: "\(recipe.name): training").utf8), to: directory.curvesPath)
+    }
+
+    /// Dev perplexity and dev BLEU of the parameters in the store.
+    private func measureDev() -> (perplexity: Double, bleu: Double) {
         let devBuckets = Buckets(corpus: dev, shapes: buckets.shapes)
         var crossEntropy = 0.0, weight = 0.0
         for (k, members) in devBuckets.members.enumerated() {
@@ -276,24 +306,7 @@ public final class Trainer {
             let hypotheses = translator.translate(preparedSources: sources)
             bleu = BLEU().corpusScore(hypotheses: hypotheses, references: [devReferences]).score
         }
-        let improvedBLEU = bleu > state.bestBLEU
-        if perplexity >= state.bestDevPerplexity {
-            state.learningRate = Self.decayed(state.learningRate, settings: recipe.train)
-            optimizer.learningRate = Float(state.learningRate)
-        }
-        state.evaluationsSinceBest = improvedBLEU ? 0 : state.evaluationsSinceBest + 1
-        state.bestDevPerplexity = min(state.bestDevPerplexity, perplexity)
-        state.curves.dev.append((state.step, perplexity, bleu))
-        if improvedBLEU {
-            state.bestBLEU = bleu
-            try saveCheckpoint(to: .best)
-        }
-        let line = "step \(state.step) | dev ppl \(String(format2: perplexity)) | dev BLEU \(String(format1: bleu))"
-            + (improvedBLEU ? " (best)" : "") + " | lr \(state.learningRate) | eval \(Progress.duration(Clock.seconds() - evalStart))"
-        note(line)
-        try appendLog(.object([("step", .int(state.step)), ("dev_perplexity", .double(perplexity)), ("dev_bleu", .double(bleu)),
-                           ("best", .bool(improvedBLEU)), ("learning_rate", .double(state.learningRate))]))
-        try OutputFile.write(Array(state.curves.svg(title: "\(recipe.name): training").utf8), to: directory.curvesPath)
+        return (perplexity, bleu)
     }
 
     /// The learning rate after one decay: × `decay`, never below `min_learning_rate` (nor below
@@ -310,7 +323,8 @@ public final class Trainer {
         checkpoint.texts.append(("recipe", recipe.yaml))
         directory.stamp(&checkpoint, layout: layout)
         state.save(into: &checkpoint)
-        checkpoint.tensors.append(("parameters", parameters.values))
+        checkpoint.tensors.append(("parameters", translationParameters))
+        if average != nil && choice == .last { checkpoint.tensors.append((ExponentialMovingAverage.trainingSection, parameters.values)) }
         optimizer.save(into: &checkpoint)
         try checkpoint.write(to: directory.checkpointPath(choice))
     }

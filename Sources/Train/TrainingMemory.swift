@@ -10,8 +10,9 @@ import Tensor
 ///
 /// In floats (P parameters; the largest bucket's S source and T target positions; batch B; E, H,
 /// L, Vt from the model; `Workspace` keeps the largest step's blocks):
-/// - parameters and gradients 2P, Adam's moments 2P; resuming reads `last.ckpt` (3P floats of
-///   file, 3P of tensors) while they exist;
+/// - parameters and gradients 2P, Adam's moments 2P, the moving average θ̄ P under
+///   `train.average: ema`; resuming reads `last.ckpt` (3P floats of file, 3P of tensors, one P
+///   more of each with θ̄) while they exist;
 /// - a step's workspace (forward and backward together): per encoder row (B·S) and layer the
 ///   LSTM cache (input + H, 4H gates, c, tanh c, h), per decoder row (B·T) the same plus the
 ///   attention's a_t (S), [c; h] (2H), h̃ (H); the loss's logits B·T·Vt for the full softmax
@@ -31,8 +32,9 @@ public enum TrainingMemory {
         case .adam: 2 * P              // m and v
         case .sgd: 0
         }
-        var floats = 2 * P + optimizerFloats
-        if resuming { floats += 6 * P }
+        let averageFloats: Double = recipe.train.average == .ema ? P : 0      // θ̄
+        var floats = 2 * P + optimizerFloats + averageFloats
+        if resuming { floats += 6 * P + 2 * averageFloats }
         floats += stepFloats(configuration: configuration, batch: B, sourceLength: S, targetLength: T,
                              numSampled: recipe.train.loss == .sampled ? recipe.train.numSampled : nil)
         floats += Double(1 << 22)        // the last of `Workspace`'s blocks, partly used

@@ -6,5 +6,5 @@ struct Nmt: ParsableCommand {
         commandName: "nmt",
         abstract: "Neural machine translation: prepare a parallel corpus, train, translate, score.",
         subcommands: [TokenizeCommand.self, BPECommand.self, VocabCommand.self, PrepareCommand.self,
-                      TrainCommand.self, TranslateCommand.self, ServeCommand.self, ScoreCommand.self, BenchCommand.self])
+                      TrainCommand.self, AverageCommand.self, TranslateCommand.self, ServeCommand.self, ScoreCommand.self, BenchCommand.self])
 }

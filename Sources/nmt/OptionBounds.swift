@@ -29,6 +29,8 @@ enum OptionBounds {
     static let maxSteps = RecipeKey.integers("train.max_steps")
     static let maxMinutes = RecipeKey.numbers("train.max_minutes")
     static let seed = RecipeKey.integers("train.seed")
+    /// `nmt average --last`: at most the checkpoints training may keep.
+    static let averageLast = 1...RecipeKey.keptCheckpointsLimit
     static let merges = RecipeKey.integers("data.bpe_merges")
     static let count = 1...1_000_000_000
     static let vocabulary = 4...RecipeKey.vocabularyLimit
