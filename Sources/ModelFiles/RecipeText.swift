@@ -3,8 +3,10 @@ import IO
 /// What a recipe's bytes must be before the YAML parser sees them: at most 1 MB, UTF-8 without
 /// NUL, nested at most `maximumDepth` levels. Yams' composer recurses once per level, so a file of
 /// 100,000 `[` overflows the stack inside it; a recipe needs four levels (the root, a section,
-/// `data.buckets`, a pair), so 16 refuses nothing real. A UTF-8 byte order mark is dropped, as
-/// every other reader of text in nmt drops it.
+/// `data.buckets`, a pair), so 16 refuses nothing real. Anchors and aliases (`&a`, `*a`) are
+/// refused: a recipe has no use for them, and aliases of aliases multiply a small file into a
+/// huge tree (the "billion laughs"). A UTF-8 byte order mark is dropped, as every other reader of
+/// text in nmt drops it.
 enum RecipeText {
     /// The shipped recipes are under 3 KB.
     static let maximumBytes = 1_000_000
@@ -23,9 +25,15 @@ enum RecipeText {
         if let nul = bytes.firstIndex(of: 0) {
             throw RecipeError(path: path, line: line(of: nul, in: bytes), message: "a recipe is text; this line holds a NUL byte")
         }
-        if let (depth, offset) = firstTooDeep(bytes) {
+        switch firstProblem(bytes) {
+        case .tooDeep(let depth, let offset)?:
             throw RecipeError(path: path, line: line(of: offset, in: bytes),
                               message: "nested \(depth) levels deep; a recipe may nest at most \(maximumDepth) (it needs 4)")
+        case .anchorOrAlias(let offset)?:
+            throw RecipeError(path: path, line: line(of: offset, in: bytes),
+                              message: "YAML anchors and aliases (& and *) are not allowed in a recipe; write each value out (quote a value that starts with & or *)")
+        case nil:
+            break
         }
         return text
     }
@@ -34,16 +42,28 @@ enum RecipeText {
         1 + bytes[..<offset].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
     }
 
-    /// The first place where flow brackets (`[`, `{`) and block nesting (indentation, `- `)
-    /// together go deeper than `maximumDepth`: the depth and the byte offset. Quoted scalars and
-    /// comments are skipped; the count may be off for odd YAML, but only by a level or two.
-    static func firstTooDeep(_ bytes: [UInt8]) -> (depth: Int, offset: Int)? {
+    enum Problem: Equatable {
+        /// Flow brackets (`[`, `{`) and block nesting (indentation, `- `) together deeper than
+        /// `maximumDepth`.
+        case tooDeep(depth: Int, offset: Int)
+        /// `&` or `*` where a node starts.
+        case anchorOrAlias(offset: Int)
+    }
+
+    /// The first of the problems above, by byte offset. Quoted scalars and comments are skipped;
+    /// the depth may be off for odd YAML, but only by a level or two.
+    static func firstProblem(_ bytes: [UInt8]) -> Problem? {
         var flow = 0
         var indents: [Int] = []            // open block levels, by indentation
         var quote: UInt8? = nil
         var previous: UInt8 = 0x0A         // the last byte that is not a space
         var i = 0
         var lineStart = true
+        /// After a line start, `[`, `{`, `,`, `:`, `- ` or `? `: where YAML reads indicators.
+        func nodeMayStart(at i: Int) -> Bool {
+            i == 0 || [0x0A, 0x5B, 0x7B, 0x2C, 0x3A, 0x2D, 0x3F].contains(previous) && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x09
+                || [0x0A, 0x5B, 0x7B, 0x2C].contains(bytes[i - 1]))
+        }
         while i < bytes.count {
             let c = bytes[i]
             if let q = quote {
@@ -66,7 +86,7 @@ enum RecipeText {
                 if !blank {
                     while let last = indents.last, last >= column { indents.removeLast() }
                     indents.append(column)
-                    if indents.count + dashes > maximumDepth { return (indents.count + dashes, i) }
+                    if indents.count + dashes > maximumDepth { return .tooDeep(depth: indents.count + dashes, offset: i) }
                 }
                 lineStart = false
             }
@@ -80,9 +100,11 @@ enum RecipeText {
             case 0x22, 0x27:       // a quote opens a scalar only where a scalar may start
                 if [0x0A, 0x5B, 0x7B, 0x2C, 0x3A, 0x2D, 0x3F].contains(previous) || bytes[i - 1] == 0x20 { quote = c }
                 previous = c
+            case 0x26 where nodeMayStart(at: i), 0x2A where nodeMayStart(at: i):        // & anchor, * alias
+                return .anchorOrAlias(offset: i)
             case 0x5B, 0x7B:
                 flow += 1
-                if indents.count + flow > maximumDepth { return (indents.count + flow, i) }
+                if indents.count + flow > maximumDepth { return .tooDeep(depth: indents.count + flow, offset: i) }
                 previous = c
             case 0x5D, 0x7D:
                 flow = max(0, flow - 1)

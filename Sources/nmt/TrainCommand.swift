@@ -62,6 +62,7 @@ struct TrainCommand: ParsableCommand {
         }
         // A run killed during a write (SIGKILL, a crash, a power cut) left its temporary behind.
         ModelDirectory.removeStaleTemporaries(at: modelPath)
+        if resume && FileSystem.exists(lastCheckpoint) { try checkResumed(recipe, modelPath: modelPath) }
 
         // 1. Data, prepared (or reused) with the recipe's settings.
         let prepared = dataDirectory ?? "data/\(recipe.name)"
@@ -108,15 +109,35 @@ struct TrainCommand: ParsableCommand {
                                   resume: resume, options: trainerOptions)
         if try !trainer.run() { throw ExitCode(130) }
     }
+
+    /// A resumed run goes on with its model directory's `config.yaml`: a recipe that changes the
+    /// network or its data is refused (naming the first such key), other changed keys are named
+    /// in a warning, as they do not take effect.
+    func checkResumed(_ recipe: Recipe, modelPath: String) throws {
+        let saved = try ModelDirectory(path: modelPath).recipe
+        let differences = recipe.differences(from: saved)
+        if let first = differences.first(where: \.changesTheModel) {
+            throw TrainCommandError.resumedRecipeDiffers(recipe: self.recipe, model: modelPath, key: first.key,
+                                                         given: first.here, saved: first.there)
+        }
+        if !differences.isEmpty && !common.quiet {
+            let list = differences.map { "\($0.key) \($0.here) (config.yaml: \($0.there))" }.joined(separator: ", ")
+            FileSystem.printError("nmt: warning: \(self.recipe): \(list); a resumed run keeps \(modelPath)/config.yaml's settings (--max-minutes and --max-steps apply)")
+        }
+    }
 }
 
 enum TrainCommandError: UserError {
     case modelExists(path: String)
+    case resumedRecipeDiffers(recipe: String, model: String, key: String, given: String, saved: String)
 
     var description: String {
         switch self {
         case .modelExists(let path):
             return "\(path) already holds a trained model; --resume continues it, --out DIR trains a new one"
+        case .resumedRecipeDiffers(let recipe, let model, let key, let given, let saved):
+            return "\(recipe): \(key) is \(given), but \(model) was trained with \(saved) (its config.yaml); "
+                + "a resumed model keeps its network and data: train a new one with --out DIR"
         }
     }
 }

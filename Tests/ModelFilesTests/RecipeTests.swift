@@ -89,6 +89,31 @@ import TestSupport
     }
 
     /// Defect 4: a file larger than 1 MB is refused without being read to its end.
+    /// Anchors and aliases are refused, on the line they are on (a "billion laughs" of nested
+    /// aliases would grow a small file into a huge tree); `&` and `*` inside quoted scalars,
+    /// comments and plain scalars are text.
+    @Test(arguments: [("name: x\nmodel: &m {hidden: 8}\ntrain: *m\n", 2),
+                      ("name: x\ndata: {buckets: [[4, 6], *b]}\n", 2),
+                      ("name: x\ntrain:\n  seed: 1\n  loss: *l\n", 4),
+                      ("name: x\ntrain: {seed: 1, loss: &l full}\n", 2),
+                      ("a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n", 1)])
+    func anchorsAndAliasesAreRefused(text: String, line: Int) {
+        do {
+            _ = try Recipe(yaml: text, path: "r.yaml")
+            Issue.record("no error for \(text)")
+        } catch {
+            #expect("\(error)".hasPrefix("r.yaml:\(line):") && "\(error)".contains("anchors and aliases"), "\(error)")
+            #expect(!"\(error)".contains("\n"))
+        }
+    }
+
+    @Test func ampersandsAndStarsInTextAreText() throws {
+        let recipe = try Recipe(yaml: "name: x   # & and * in a comment\ndata: {corpus: \"*corpus&\", src: en, tgt: fr}\n", path: "r.yaml")
+        #expect(recipe.data.corpus == "*corpus&")
+        #expect(try Recipe(yaml: "data: {corpus: a&b*c}\n", path: "r.yaml").data.corpus == "a&b*c")
+        #expect(try Recipe(yaml: "data:\n  corpus: '&c'\n", path: "r.yaml").data.corpus == "&c")
+    }
+
     @Test func largeRecipesAreRefused() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("big.yaml", "name: big\n# " + String(repeating: "x", count: 1_100_000) + "\n")

@@ -163,4 +163,23 @@ import TestSupport
         #expect(truncated.status == 1)
         #expect(truncated.stderr == "nmt: error: \(dir.path("model/last.ckpt")): checkpoint is truncated (an interrupted copy or write?)\n")
     }
+
+    /// Resuming with an edited recipe: a key that changes the network or its data is one error
+    /// line naming it; others are named in a warning, and the run goes on with config.yaml's.
+    @Test func resumingWithAnEditedRecipe() throws {
+        let dir = try TemporaryDirectory()
+        let recipe = try setUp(dir, steps: 2)
+        #expect(try run(dir, recipe, out: "model", ["--quiet"]).status == 0)
+        let text = try dir.read("toy.yaml")
+        let wider = try dir.write("wider.yaml", text.replacingOccurrences(of: "hidden: 8", with: "hidden: 16"))
+        let refused = try run(dir, wider, out: "model", ["--resume"])
+        #expect(refused.status == 1 && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("model.hidden is 16, but \(dir.path("model")) was trained with 8"), "\(refused.stderr)")
+        let faster = try dir.write("faster.yaml", text.replacingOccurrences(of: "learning_rate: 0.01", with: "learning_rate: 0.02")
+            .replacingOccurrences(of: "max_steps: 2", with: "max_steps: 3"))
+        let resumed = try run(dir, faster, out: "model", ["--resume", "--max-steps", "3"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("warning") && resumed.stderr.contains("train.learning_rate 0.02 (config.yaml: 0.01)"), "\(resumed.stderr)")
+        #expect(try Checkpoint(contentsOf: dir.path("model/last.ckpt")).integers("step") == [3])
+    }
 }
