@@ -15,6 +15,8 @@ public final class GreedySearch {
     public private(set) var ensemble: Ensemble?
     /// The most sentences of one batch.
     public let batchSize: Int
+    /// The last step's scan: each row's best token and value, log Σ exp.
+    var scanned: NextTokens { next }
     private let next: NextTokens
     private var origins: [Int32]
     private var ids: [Int32]
@@ -49,6 +51,16 @@ public final class GreedySearch {
 
     /// One batch of non-empty sources.
     private func decode(_ sources: [[Int32]], memberSources: [[[Int32]]], options: SearchOptions) -> [Hypothesis] {
+        decode(sources, memberSources: memberSources, options: options) { row, _ in next.ids[row] }
+    }
+
+    /// The step loop of one batch, each row's next token picked by `choose` (the argmax here;
+    /// `SamplingSearch` draws): every sentence still going takes one token per step and leaves
+    /// the batch at `<eos>`, forced after T tokens. Log-probabilities are the model's.
+    /// - Parameter choose: the token of row `row` of sentence `sentence` (in the batch), after
+    ///   the step's scan (`scanned`).
+    func decode(_ sources: [[Int32]], memberSources: [[[Int32]]] = [], options: SearchOptions,
+                choose: (_ row: Int, _ sentence: Int) -> Int32) -> [Hypothesis] {
         let B = sources.count
         inference.start(sources: sources, reverseSource: options.reverseSource)
         ensemble?.start(memberSources)
@@ -72,10 +84,8 @@ public final class GreedySearch {
             var kept = 0
             for r in 0..<N {
                 let b = Int(inference.rowSentence[r])
-                let forced = t == maximumTokens[b]
-                let token = forced ? Batch.eos : next.ids[r]
-                logProbability[b] += Double(forced ? next.logProbability(of: Batch.eos, row: r)
-                                                   : next.values[r] - next.logSumExp[r])
+                let token = t == maximumTokens[b] ? Batch.eos : choose(r, b)
+                logProbability[b] += Double(next.logProbability(of: token, row: r))
                 if options.keepAlignments { inference.appendAlignment(row: r, to: &alignments[b]) }
                 if token == Batch.eos { continue }
                 tokens[b].append(token)

@@ -38,27 +38,18 @@ public struct Sampling: Sendable, Equatable {
 /// Each sentence draws from its own generator (`Sampling.generator(key:)`), so the output is
 /// the same whatever the batch size and order.
 public final class SamplingSearch {
-    public let inference: Seq2Seq.Inference
-    public let batchSize: Int
+    /// Greedy search's step loop, which draws instead of taking the argmax.
+    private let greedy: GreedySearch
+    public var inference: Seq2Seq.Inference { greedy.inference }
+    public var batchSize: Int { greedy.batchSize }
     public let sampling: Sampling
-    private let next: NextTokens
-    private var origins: [Int32]
-    private var ids: [Int32]
-    private var nextIds: [Int32]
     /// exp((z_j − max z) / T) of one row, j from `<eos>` on.
     private var weights: [Float]
 
     public init(model: Seq2Seq, parameters: ParameterStore, batchSize: Int = 64, sampling: Sampling) {
-        precondition(batchSize >= 1, "batch size \(batchSize) below 1")
         precondition(sampling.temperature > 0, "sampling at temperature 0 is greedy search")
-        precondition(model.configuration.targetVocabularySize > NextTokens.firstCandidate, "no output tokens")
-        inference = Seq2Seq.Inference(model: model, parameters: parameters, maximumRows: batchSize)
-        self.batchSize = batchSize
+        greedy = GreedySearch(model: model, parameters: parameters, batchSize: batchSize)
         self.sampling = sampling
-        next = NextTokens(rows: batchSize, k: 1)
-        origins = [Int32](repeating: 0, count: batchSize)
-        ids = origins
-        nextIds = origins
         weights = [Float](repeating: 0, count: model.configuration.targetVocabularySize)
     }
 
@@ -71,50 +62,13 @@ public final class SamplingSearch {
         let nonEmpty = sources.indices.filter { !sources[$0].isEmpty }
         for start in stride(from: 0, to: nonEmpty.count, by: batchSize) {
             let members = Array(nonEmpty[start..<min(start + batchSize, nonEmpty.count)])
-            let found = decode(members.map { keyed[$0].0 }, keys: members.map { keyed[$0].1 }, options: options)
+            var generators = members.map { sampling.generator(key: keyed[$0].1) }
+            let found = greedy.decode(members.map { keyed[$0].0 }, options: options) { row, b in
+                draw(row: row, maximum: greedy.scanned.values[row], generator: &generators[b])
+            }
             for (i, result) in zip(members, found) { results[i] = result }
         }
         return results
-    }
-
-    /// One batch of non-empty sources.
-    private func decode(_ sources: [[Int32]], keys: [UInt64], options: SearchOptions) -> [Hypothesis] {
-        let B = sources.count
-        var generators = keys.map { sampling.generator(key: $0) }
-        inference.start(sources: sources, reverseSource: options.reverseSource)
-        let maximumTokens = sources.map { options.maximumTokens(sourceLength: $0.count) }
-        var tokens = [[Int32]](repeating: [], count: B)
-        var attended = [[Int]](repeating: [], count: B)
-        var alignments = [[Float]](repeating: [], count: B)
-        var logProbability = [Double](repeating: 0, count: B)
-        for r in 0..<B { ids[r] = Batch.go }
-        var t = 0
-        while inference.rowCount > 0 {
-            let N = inference.rowCount
-            ids.withUnsafeBufferPointer { inference.step(ids: UnsafeBufferPointer(rebasing: $0[0..<N])) }
-            next.scan(inference)
-            var kept = 0
-            for r in 0..<N {
-                let b = Int(inference.rowSentence[r])
-                let token = t == maximumTokens[b] ? Batch.eos : draw(row: r, maximum: next.values[r], generator: &generators[b])
-                logProbability[b] += Double(next.logProbability(of: token, row: r))
-                if options.keepAlignments { inference.appendAlignment(row: r, to: &alignments[b]) }
-                if token == Batch.eos { continue }
-                tokens[b].append(token)
-                attended[b].append(inference.attendedSource(row: r))
-                origins[kept] = Int32(r)
-                nextIds[kept] = token
-                kept += 1
-            }
-            origins.withUnsafeBufferPointer { inference.select(origins: UnsafeBufferPointer(rebasing: $0[0..<kept])) }
-            swap(&ids, &nextIds)
-            t += 1
-        }
-        return (0..<B).map { b in
-            Hypothesis(tokens: tokens[b], logProbability: logProbability[b],
-                       score: options.lengthPenalty.score(logProbability: logProbability[b], length: tokens[b].count + 1),
-                       attendedSource: attended[b], alignments: alignments[b])
-        }
     }
 
     /// One token of row `row` drawn from softmax(z / T), z = logits + bias over `<eos>` … V−1;

@@ -53,14 +53,19 @@ import Translation
         #expect(try await waiting.status == 200)
     }
 
-    /// `drain(within: 0)`: the lines queued (here waiting for their batch) are refused with 503's
-    /// "shutting down", and so is anything asked afterwards.
-    @Test func drainThatRunsOutRefusesWhatIsQueued() async throws {
+    /// An engine on the fixture model at beam 5 whose first line waits 3 s for its batch.
+    static func engine() throws -> TranslationEngine {
         var options = TranslationOptions()
         options.beam = 5
         options.quiet = true
         let translator = try Translator(directory: try ModelDirectory(path: ServeTests.model), options: options)
-        let engine = TranslationEngine(translator: translator, maxBatch: 64, maxWaitMilliseconds: 3000, maxQueue: 100)
+        return TranslationEngine(translator: translator, maxBatch: 64, maxWaitMilliseconds: 3000, maxQueue: 100)
+    }
+
+    /// `drain(within: 0)`: the lines queued (here waiting for their batch) are refused with 503's
+    /// "shutting down", and so is anything asked afterwards.
+    @Test func drainThatRunsOutRefusesWhatIsQueued() async throws {
+        let engine = try Self.engine()
         defer { engine.stop() }
         var greedy = engine.defaults
         greedy.beam = 1
@@ -76,11 +81,7 @@ import Translation
 
     /// `drain(within: 60)`: what is queued is still translated.
     @Test func drainWithTimeFinishesWhatIsQueued() async throws {
-        var options = TranslationOptions()
-        options.beam = 5
-        options.quiet = true
-        let translator = try Translator(directory: try ModelDirectory(path: ServeTests.model), options: options)
-        let engine = TranslationEngine(translator: translator, maxBatch: 64, maxWaitMilliseconds: 3000, maxQueue: 100)
+        let engine = try Self.engine()
         defer { engine.stop() }
         async let first = engine.translate(["This package provides the library."])
         try await Task.sleep(for: .milliseconds(300))
