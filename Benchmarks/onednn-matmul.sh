@@ -4,6 +4,7 @@
 # libopenblas-dev (Debian). Run it on an idle machine: medians of 15 runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ -f /usr/include/oneapi/dnnl/dnnl.h ] || { echo "onednn-matmul.sh: needs oneDNN (apt-get install libdnnl-dev)" >&2; exit 1; }
 threads=${THREADS:-2}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
