@@ -1,4 +1,5 @@
 import Foundation
+import IO
 import Testing
 import Data
 import Loss
