@@ -14,10 +14,12 @@ public struct AttentionalDecoder: Sendable {
     public let layers: [LSTMLayer]
     public let attention: LuongAttention
     public let inputFeeding: Bool
+    /// Layers 2… hand up h_t + x_t (tensorflow/nmt's num_residual_layers = L − 2).
+    public let residual: Bool
 
     /// Adds `decoder.<l>.weight`, `.bias` per layer, then the attention's parameters.
     public init(embedding: Embedding, hidden: Int, layers count: Int, score: LuongAttention.Score, inputFeeding: Bool,
-                layout: inout ParameterLayout) {
+                residual: Bool = false, layout: inout ParameterLayout) {
         let E = embedding.table.columns
         self.embedding = embedding
         layers = (0..<count).map { l in
@@ -25,7 +27,11 @@ public struct AttentionalDecoder: Sendable {
         }
         attention = LuongAttention(score: score, hidden: hidden, layout: &layout)
         self.inputFeeding = inputFeeding
+        self.residual = residual
     }
+
+    /// Whether layer l hands up h_t + x_t (its recurrence and carried state stay h_t).
+    public func isResidual(_ l: Int) -> Bool { residual && l >= 2 }
 
     public var hidden: Int { attention.hidden }
     /// E: columns of the embedding at the start of layer 0's input.
@@ -72,8 +78,8 @@ public struct AttentionalDecoder: Sendable {
         public func layer(_ l: Int) -> LSTMLayer.Cache { layers[l].rows(rows) }
         /// c_{t-1} of layer l (nil: zero).
         public func previous(_ l: Int) -> Matrix? { previousCells[l]?.rows(previousRows) }
-        /// h_t of the top layer [N, H].
-        public var query: Matrix { layers[layers.count - 1].outputs.rows(rows) }
+        /// What the top layer hands up [N, H]: h_t, or h_t + x_t when residual.
+        public var query: Matrix { layer(layers.count - 1).stackOutputs }
         /// h̃_t [N, H].
         public var attentionalStates: Matrix { attention.attentionalStates.rows(rows) }
         /// a_t [N, S].
@@ -85,7 +91,7 @@ public struct AttentionalDecoder: Sendable {
     /// `LuongAttention.prepare`. Training lays its packed batch out itself (`Seq2Seq.forward`).
     public func makeCache(rows: Int, workspace: Workspace) -> Cache {
         let H = hidden
-        return Cache(layers: layers.map { $0.makeCache(rows: rows, workspace: workspace) },
+        return Cache(layers: layers.enumerated().map { $1.makeCache(rows: rows, workspace: workspace, residual: isResidual($0)) },
                      previousCells: layers.map { _ in workspace.matrix(rows: rows, columns: H) },
                      masks: [Matrix?](repeating: nil, count: layers.count), attention: .none(hidden: H, workspace: workspace),
                      rows: 0..<rows, previousRows: 0..<rows)
@@ -94,8 +100,8 @@ public struct AttentionalDecoder: Sendable {
     /// The floats `makeCache(rows:workspace:)` takes.
     public func cacheFloats(rows: Int) -> Int {
         let H = hidden
-        return layers.reduce(0) { total, layer in
-            total + [layer.inputSize + H, 4 * H, H, H, H, H].reduce(0) { $0 + ((rows * $1 + 15) & ~15) }
+        return layers.indices.reduce(0) { total, l in
+            total + [layers[l].inputSize + H, 4 * H, H, H, H, H, isResidual(l) ? H : 0].reduce(0) { $0 + ((rows * $1 + 15) & ~15) }
         }
     }
 
@@ -113,7 +119,7 @@ public struct AttentionalDecoder: Sendable {
         for (l, layer) in layers.enumerated() {
             let rows = step.layer(l)
             if l > 0 {
-                let below = step.layer(l - 1).outputs, destination = rows.inputs.columns(0..<H)
+                let below = step.layer(l - 1).stackOutputs, destination = rows.inputs.columns(0..<H)
                 if let mask = step.masks[l] {
                     Dropout.apply(mask.rows(step.rows), to: below, into: destination)
                 } else {
@@ -122,6 +128,10 @@ public struct AttentionalDecoder: Sendable {
             }
             layer.forward(rows, previousCells: step.previous(l), preloaded: l == 0 && embeddingPreloaded ? embeddingSize : nil,
                           parameters: parameters)
+            if let sum = rows.residual {
+                sum.copy(from: rows.outputs)
+                sum.add(step.layer(l - 1).stackOutputs)
+            }
         }
         attention.forward(rows: step.rows, query: step.query, cache: step.attention, sentences: sentences, parameters: parameters)
     }
@@ -163,21 +173,31 @@ public struct AttentionalDecoder: Sendable {
     ///     previous states are constants).
     ///   - dPreviousAttentional: where dL/dh̃_{t-1} is added through input feeding, at
     ///     `step.previousRows` (nil: none).
-    ///   - dropoutScratch: [≥ N, H] when there are masks.
+    ///   - dropoutScratch: [≥ N, H] when there are masks or residual layers.
+    /// A residual layer j hands up h_j + h_{j-1} + … + h_1 (layer 1 is never residual), so what
+    /// comes down into its output is added to dL/dh of each of layers 1…j.
     public func backward(_ step: Cache, sentences: DecoderRows, dAttentional: Matrix, dOutputs: [Matrix], dCells: [Matrix],
                          dPreviousHidden: [Matrix]?, dPreviousAttentional: Matrix?, dropoutScratch: Matrix,
                          gradients: LuongAttention.Gradients, parameters: ParameterStore) {
         let count = step.rowCount
         guard count > 0 else { return }
         let E = embeddingSize, H = hidden, L = layers.count, rows = step.rows
+        let dQuery = isResidual(L - 1) ? dropoutScratch.rows(0..<count) : dOutputs[L - 1].rows(rows)
+        if isResidual(L - 1) { dQuery.fill(0) }
         attention.backward(rows: rows, query: step.query, dAttentionalState: dAttentional.rows(rows),
-                           dQuery: dOutputs[L - 1].rows(rows), cache: step.attention, sentences: sentences,
+                           dQuery: dQuery, cache: step.attention, sentences: sentences,
                            gradients: gradients, parameters: parameters)
+        if isResidual(L - 1) { for k in 1...(L - 1) { dOutputs[k].rows(rows).add(dQuery) } }
         for l in stride(from: L - 1, through: 0, by: -1) {
             let layer = layers[l], views = step.layer(l)
             layer.backward(views, previousCells: step.previous(l), dOutputs: dOutputs[l].rows(rows), dCells: dCells[l],
                            dPreviousHidden: dPreviousHidden?[l].rows(step.previousRows), parameters: parameters)
-            if l > 0 {
+            if l > 0, isResidual(l - 1) {
+                let scratch = dropoutScratch.rows(0..<count)
+                layer.inputGradients(dGates: views.gates, columns: 0..<H, into: scratch, beta: 0, parameters: parameters)
+                if let mask = step.masks[l] { Dropout.apply(mask.rows(rows), to: scratch, into: scratch) }
+                for k in 1...(l - 1) { dOutputs[k].rows(rows).add(scratch) }
+            } else if l > 0 {
                 if let mask = step.masks[l] {
                     let scratch = dropoutScratch.rows(0..<count)
                     layer.inputGradients(dGates: views.gates, columns: 0..<H, into: scratch, beta: 0, parameters: parameters)

@@ -7,6 +7,11 @@ import Tensor
 /// run it; what the decoder reads from it is the top layer's states h̄_s and each layer's final
 /// (h, c).
 ///
+/// Bidirectional (`EncoderKind.bi`): the first layer is a forward and a backward LSTM of H/2 each,
+/// h̄ and layer 0's final state are [fwd; bwd] (the decoder's layer 0 starts from [h_fwd after the
+/// last token; h_bwd after the first token], both directions' final states), so everything
+/// downstream keeps its shapes.
+///
 /// Internally the LSTM runs over `PackedSequences` (sentences sorted by length, no padding
 /// position computed). Its results come out per sentence in the order the caller asks for: the
 /// decoder's (training packs the decoder's rows by target length) or reading order (decoding).
@@ -19,7 +24,7 @@ public struct Encoder: Sendable {
         self.lstm = lstm
     }
 
-    public var hidden: Int { lstm.layers[0].hidden }
+    public var hidden: Int { lstm.hidden }
 
     /// One batch encoded: the decoder's inputs, and what `backward` needs.
     public struct Cache {
@@ -71,12 +76,19 @@ public struct Encoder: Sendable {
             }
         }
         var finalHidden = [Matrix](), finalCells = [Matrix]()
-        for layer in lstmCache.layers {
+        for (l, layer) in lstmCache.layers.enumerated() {
             let hidden = workspace.matrix(rows: B, columns: H), cells = workspace.matrix(rows: B, columns: H)
+            let size = lstm.layers[l].hidden      // H, or H/2 for a bidirectional layer 0
             for (i, b) in order.enumerated() {
                 guard S > 0, let row = packing.row(batch: b, step: S - 1) else { continue }
-                hidden.row(i).update(from: layer.outputs.row(row), count: H)
-                cells.row(i).update(from: layer.cells.row(row), count: H)
+                hidden.row(i).update(from: layer.outputs.row(row), count: size)
+                cells.row(i).update(from: layer.cells.row(row), count: size)
+                // Bidirectional: the backward direction ends after the sentence's first token.
+                if l == 0, let reverse = lstmCache.reverse, let reversed = lstmCache.reversePacking,
+                   let first = reversed.row(batch: b, step: lengths[b] - 1) {
+                    (hidden.row(i) + size).update(from: reverse.outputs.row(first), count: size)
+                    (cells.row(i) + size).update(from: reverse.cells.row(first), count: size)
+                }
             }
             finalHidden.append(hidden)
             finalCells.append(cells)

@@ -30,21 +30,29 @@ public struct LSTMLayer: Sendable {
         public var cells: Matrix        // c_t [rows, hidden]
         public var tanhCells: Matrix    // tanh(c_t) [rows, hidden]
         public var outputs: Matrix      // h_t [rows, hidden]
+        /// h_t + x_t of a residual layer [rows, hidden] (nil: not residual). The recurrence and the
+        /// final state keep h_t; the layer above (or attention) reads this sum.
+        public var residual: Matrix? = nil
+
+        /// What the layer hands up: h_t + x_t for a residual layer, h_t otherwise.
+        public var stackOutputs: Matrix { residual ?? outputs }
 
         /// The same views for `range` of the rows.
         public func rows(_ range: Range<Int>) -> Cache {
             Cache(inputs: inputs.rows(range), gates: gates.rows(range), cells: cells.rows(range),
-                  tanhCells: tanhCells.rows(range), outputs: outputs.rows(range))
+                  tanhCells: tanhCells.rows(range), outputs: outputs.rows(range), residual: residual?.rows(range))
         }
     }
 
     /// A cache for `rows` packed rows; `inputs` starts at zero (h_{t-1} = 0 where nothing is carried).
-    public func makeCache(rows: Int, workspace: Workspace) -> Cache {
+    /// - Parameter residual: keep h_t + x_t too (a residual layer).
+    public func makeCache(rows: Int, workspace: Workspace, residual: Bool = false) -> Cache {
         Cache(inputs: workspace.matrix(rows: rows, columns: inputSize + hidden),
               gates: workspace.uninitialized(rows: rows, columns: 4 * hidden),
               cells: workspace.uninitialized(rows: rows, columns: hidden),
               tanhCells: workspace.uninitialized(rows: rows, columns: hidden),
-              outputs: workspace.uninitialized(rows: rows, columns: hidden))
+              outputs: workspace.uninitialized(rows: rows, columns: hidden),
+              residual: residual ? workspace.uninitialized(rows: rows, columns: hidden) : nil)
     }
 
     /// z = b + inputs[:, 0..<precomputed]·W[0..<precomputed] for every row: the part of every
@@ -162,32 +170,69 @@ public struct LSTMLayer: Sendable {
     }
 }
 
+
 /// A stack of LSTM layers over a whole packed sequence (the encoder): layer l + 1 reads layer l's
 /// outputs, with inverted dropout between layers when training.
+///
+/// Bidirectional (tensorflow/nmt's `bi`, first layer only): layer 0 is a forward LSTM of H/2 and
+/// `reverse` a backward one of H/2 over the same inputs, run over `PackedSequences.reversed`
+/// (each sentence's real tokens, last first); layer 1, or the encoder's output when there is one
+/// layer, reads [h_fwd_t; h_bwd_t] [H]. Residual (tensorflow/nmt's num_residual_layers = L − 2):
+/// layers 2… hand up h_t + x_t (x_t before dropout), their recurrence keeps h_t.
 public struct LSTM: Sendable {
     public let layers: [LSTMLayer]
+    /// The backward direction of layer 0 (nil: unidirectional).
+    public let reverse: LSTMLayer?
+    public let residual: Bool
+    /// H: what every layer hands up (layer 0's two directions together when bidirectional).
+    public let hidden: Int
 
-    /// Adds `\(name).\(l).weight` and `.bias` for every layer.
-    public init(name: String, input: Int, hidden: Int, layers count: Int, layout: inout ParameterLayout) {
+    /// Adds `\(name).\(l).weight` and `.bias` for every layer, and `\(name).0.reverse.weight`, `.bias`
+    /// right after layer 0 when bidirectional (hidden must then be even).
+    public init(name: String, input: Int, hidden: Int, layers count: Int, bidirectional: Bool = false, residual: Bool = false,
+                layout: inout ParameterLayout) {
+        precondition(!bidirectional || hidden % 2 == 0, "a bidirectional layer needs an even hidden size, not \(hidden)")
         var layers = [LSTMLayer]()
+        var reverse: LSTMLayer? = nil
         for l in 0..<count {
-            layers.append(LSTMLayer(name: "\(name).\(l)", input: l == 0 ? input : hidden, hidden: hidden, layout: &layout))
+            let size = l == 0 && bidirectional ? hidden / 2 : hidden
+            layers.append(LSTMLayer(name: "\(name).\(l)", input: l == 0 ? input : hidden, hidden: size, layout: &layout))
+            if l == 0 && bidirectional { reverse = LSTMLayer(name: "\(name).0.reverse", input: input, hidden: size, layout: &layout) }
         }
         self.layers = layers
+        self.reverse = reverse
+        self.residual = residual
+        self.hidden = hidden
     }
+
+    /// Whether layer l hands up h_t + x_t.
+    public func isResidual(_ l: Int) -> Bool { residual && l >= 2 }
 
     public struct Cache {
         public var layers: [LSTMLayer.Cache]
         /// Inverted-dropout masks on the inputs of layers 1… (nil: no dropout) [rows, hidden].
         public var masks: [Matrix?]
-        /// The top layer's h_t [rows, hidden].
-        public var outputs: Matrix { layers[layers.count - 1].outputs }
+        /// Bidirectional: the backward direction's storage, packed like `reversePacking`.
+        public var reverse: LSTMLayer.Cache?
+        public var reversePacking: PackedSequences?
+        /// Bidirectional: [h_fwd_t; h_bwd_t] [rows, hidden], packed like the forward direction.
+        public var both: Matrix?
+
+        /// What layer l hands up [rows, hidden].
+        public func output(_ l: Int) -> Matrix {
+            if l == 0, let both { return both }
+            return layers[l].stackOutputs
+        }
+        /// The top layer's output [rows, hidden].
+        public var outputs: Matrix { output(layers.count - 1) }
     }
 
     /// A cache whose layer 0 `inputs` columns 0..<input the caller fills (embeddings) before `forward`.
     public func makeCache(rows: Int, workspace: Workspace) -> Cache {
-        Cache(layers: layers.map { $0.makeCache(rows: rows, workspace: workspace) },
-              masks: [Matrix?](repeating: nil, count: layers.count))
+        Cache(layers: layers.enumerated().map { $1.makeCache(rows: rows, workspace: workspace, residual: isResidual($0)) },
+              masks: [Matrix?](repeating: nil, count: layers.count),
+              reverse: reverse?.makeCache(rows: rows, workspace: workspace), reversePacking: nil,
+              both: reverse == nil ? nil : workspace.uninitialized(rows: rows, columns: hidden))
     }
 
     /// Runs every layer over every step; states start at zero.
@@ -197,7 +242,7 @@ public struct LSTM: Sendable {
         for (l, layer) in layers.enumerated() {
             let layerCache = cache.layers[l]
             if l > 0 {
-                let below = cache.layers[l - 1].outputs, destination = layerCache.inputs.columns(0..<layer.hidden)
+                let below = cache.output(l - 1), destination = layerCache.inputs.columns(0..<layer.inputSize)
                 if dropout > 0 {
                     let mask = Dropout.mask(rows: below.rows, columns: below.columns, probability: dropout,
                                             random: &random, workspace: workspace)
@@ -212,6 +257,23 @@ public struct LSTM: Sendable {
                 layer.step(t, packing: packing, precomputed: layer.inputSize, cache: layerCache, initialCells: nil,
                            parameters: parameters)
             }
+            if l == 0, let reverse, let reverseCache = cache.reverse, let both = cache.both {
+                let reversed = packing.reversed, input = reverse.inputSize, half = reverse.hidden
+                cache.reversePacking = reversed
+                packing.reverseSteps(layerCache.inputs.columns(0..<input), into: reverseCache.inputs.columns(0..<input),
+                                     reversed: reversed)
+                reverse.projectInputs(reverseCache, precomputed: input, parameters: parameters)
+                for u in 0..<reversed.steps {
+                    reverse.step(u, packing: reversed, precomputed: input, cache: reverseCache, initialCells: nil,
+                                 parameters: parameters)
+                }
+                both.columns(0..<half).copy(from: layerCache.outputs)
+                reversed.reverseSteps(reverseCache.outputs, into: both.columns(half..<(2 * half)), reversed: packing)
+            }
+            if let sum = layerCache.residual {
+                sum.copy(from: layerCache.outputs)
+                sum.add(cache.output(l - 1))
+            }
         }
     }
 
@@ -219,7 +281,8 @@ public struct LSTM: Sendable {
     /// - Parameters:
     ///   - dOutputs: dL/dh of the top layer [rows, hidden] (consumed: it accumulates the recurrence).
     ///   - dFinalHidden, dFinalCells: per layer, dL/d(h, c) of the state after the last step
-    ///     [counts[last], hidden] (nil: none).
+    ///     [counts[last], hidden] (nil: none); bidirectional, layer 0's are [fwd; bwd], the backward
+    ///     direction's state being the one after each sentence's first token.
     /// - Returns: dL/dx of layer 0 [rows, input] (workspace).
     public func backward(packing: PackedSequences, cache: Cache, dOutputs: Matrix, dFinalHidden: [Matrix?],
                          dFinalCells: [Matrix?], parameters: ParameterStore, workspace: Workspace) -> Matrix {
@@ -227,14 +290,22 @@ public struct LSTM: Sendable {
         var dLayerOutputs = dOutputs
         var dInputs = dOutputs
         for l in layers.indices.reversed() {
-            let layer = layers[l], layerCache = cache.layers[l]
-            let dCells = workspace.matrix(rows: max(packing.counts.max() ?? 0, 1), columns: layer.hidden)
+            let layer = layers[l], layerCache = cache.layers[l], half = layer.hidden
+            // dL/d(h_t + x_t) also reaches x_t, the output of the layer below: kept before the sweep adds into it.
+            var dPassed: Matrix? = nil
+            if isResidual(l) {
+                let copy = workspace.uninitialized(rows: rows, columns: hidden)
+                copy.copy(from: dLayerOutputs)
+                dPassed = copy
+            }
+            let dForward = dLayerOutputs.columns(0..<half)
+            let dCells = workspace.matrix(rows: max(packing.counts.max() ?? 0, 1), columns: half)
             if last >= 0 {
-                if let dh = dFinalHidden[l] { packing.block(last, of: dLayerOutputs).rows(0..<dh.rows).add(dh) }
-                if let dc = dFinalCells[l] { dCells.rows(0..<dc.rows).add(dc) }
+                if let dh = dFinalHidden[l] { packing.block(last, of: dForward).rows(0..<dh.rows).add(dh.columns(0..<half)) }
+                if let dc = dFinalCells[l] { dCells.rows(0..<dc.rows).add(dc.columns(0..<half)) }
             }
             for t in stride(from: last, through: 0, by: -1) {
-                layer.backwardStep(t, packing: packing, cache: layerCache, initialCells: nil, dOutputs: dLayerOutputs,
+                layer.backwardStep(t, packing: packing, cache: layerCache, initialCells: nil, dOutputs: dForward,
                                    dCells: dCells, dInitialHidden: nil, parameters: parameters)
             }
             layer.accumulateWeightGradients(layerCache, parameters: parameters)
@@ -248,12 +319,51 @@ public struct LSTM: Sendable {
                 } else {
                     layer.inputGradients(dGates: layerCache.gates, columns: 0..<input, into: dBelow, beta: 0, parameters: parameters)
                 }
+                if let dPassed { dBelow.add(dPassed) }
                 dLayerOutputs = dBelow
             } else {
                 dInputs = workspace.uninitialized(rows: rows, columns: input)
                 layer.inputGradients(dGates: layerCache.gates, columns: 0..<input, into: dInputs, beta: 0, parameters: parameters)
+                if let reverse, let reverseCache = cache.reverse, let reversed = cache.reversePacking {
+                    reverseBackward(reverse, cache: reverseCache, reversed: reversed, packing: packing,
+                                    dBoth: dLayerOutputs.columns(half..<(2 * half)), dFinalHidden: dFinalHidden[0],
+                                    dFinalCells: dFinalCells[0], dInputs: dInputs, parameters: parameters, workspace: workspace)
+                }
             }
         }
         return dInputs
+    }
+
+    /// The backward direction's share of layer 0's backward: its sweep, weight gradients, and its
+    /// dL/dx added into `dInputs` (forward packing).
+    /// - Parameters:
+    ///   - dBoth: dL/dh_bwd [rows, H/2], forward packing (a view of layer 0's columns H/2 ..< H).
+    ///   - dFinalHidden, dFinalCells: layer 0's [counts[last], H] (rank order); columns H/2 ..< H
+    ///     belong to the state after each sentence's first token, its last backward step.
+    private func reverseBackward(_ reverse: LSTMLayer, cache: LSTMLayer.Cache, reversed: PackedSequences, packing: PackedSequences,
+                                 dBoth: Matrix, dFinalHidden: Matrix?, dFinalCells: Matrix?, dInputs: Matrix,
+                                 parameters: ParameterStore, workspace: Workspace) {
+        let rows = packing.rowCount, half = reverse.hidden, input = reverse.inputSize
+        let dOutputs = workspace.matrix(rows: rows, columns: half)
+        packing.reverseSteps(dBoth, into: dOutputs, reversed: reversed)
+        let dCells = workspace.matrix(rows: max(packing.counts.max() ?? 0, 1), columns: half)
+        // The final state of the sentence of rank r is its row of backward step length − 1; dCells
+        // keeps rank r's value untouched until that step comes (rows past a step's count are not read).
+        let columns = half..<(2 * half)
+        for r in 0..<max(dFinalHidden?.rows ?? 0, dFinalCells?.rows ?? 0) {
+            let n = packing.lengths[packing.order[r]]
+            guard n > 0 else { continue }
+            let row = reversed.offsets[n - 1] + r
+            if let dh = dFinalHidden, r < dh.rows { dOutputs.rows(row..<(row + 1)).add(dh.rows(r..<(r + 1)).columns(columns)) }
+            if let dc = dFinalCells, r < dc.rows { dCells.rows(r..<(r + 1)).add(dc.rows(r..<(r + 1)).columns(columns)) }
+        }
+        for u in stride(from: reversed.steps - 1, through: 0, by: -1) {
+            reverse.backwardStep(u, packing: reversed, cache: cache, initialCells: nil, dOutputs: dOutputs,
+                                 dCells: dCells, dInitialHidden: nil, parameters: parameters)
+        }
+        reverse.accumulateWeightGradients(cache, parameters: parameters)
+        let dReversed = workspace.uninitialized(rows: rows, columns: input)
+        reverse.inputGradients(dGates: cache.gates, columns: 0..<input, into: dReversed, beta: 0, parameters: parameters)
+        reversed.reverseSteps(dReversed, into: dInputs, reversed: packing, accumulate: true)
     }
 }

@@ -3,7 +3,8 @@ import IO
 import Tensor
 
 /// The attentional encoder–decoder of Luong et al. 2015, as the TF peer builds it: an `Encoder`
-/// (embeddings, L-layer LSTM over the reversed, left-padded source), then the `AttentionalDecoder`
+/// (embeddings, L-layer LSTM over the reversed, left-padded source; optionally bidirectional in its
+/// first layer, and residual from layer 2 up in both stacks, `Seq2SeqConfiguration`), then the `AttentionalDecoder`
 /// started from the encoder's final states, unrolled over the target positions, giving the
 /// attentional states h̃_t. The output projection and the loss are a `TokenLoss` (Loss module)
 /// applied to h̃; decoding drives the same step through `Seq2Seq.Inference`.
@@ -26,9 +27,10 @@ public struct Seq2Seq: Sendable {
         let sourceEmbedding = Embedding(table: layout.add("source.embedding", rows: configuration.sourceVocabularySize, columns: E))
         let targetEmbedding = Embedding(table: layout.add("target.embedding", rows: configuration.targetVocabularySize, columns: E))
         encoder = Encoder(embedding: sourceEmbedding,
-                          lstm: LSTM(name: "encoder", input: E, hidden: H, layers: configuration.layers, layout: &layout))
+                          lstm: LSTM(name: "encoder", input: E, hidden: H, layers: configuration.layers,
+                                     bidirectional: configuration.encoder == .bi, residual: configuration.residual, layout: &layout))
         decoder = AttentionalDecoder(embedding: targetEmbedding, hidden: H, layers: configuration.layers, score: configuration.score,
-                                     inputFeeding: configuration.inputFeeding, layout: &layout)
+                                     inputFeeding: configuration.inputFeeding, residual: configuration.residual, layout: &layout)
         outputWeight = layout.add("output.weight", rows: configuration.targetVocabularySize, columns: H)
         outputBias = layout.add("output.bias", rows: 1, columns: configuration.targetVocabularySize, startsAtZero: true)
     }
@@ -82,7 +84,9 @@ public struct Seq2Seq: Sendable {
         // 2. The decoder's storage for every packed row; every step's share of layer 0's product
         //    that depends on y_{t-1} alone, in one GEMM.
         let decoderInputIds = packing.pack(batch.decoderInput)
-        let layers = decoder.layers.map { $0.makeCache(rows: packing.rowCount, workspace: workspace) }
+        let layers = decoder.layers.enumerated().map {
+            $1.makeCache(rows: packing.rowCount, workspace: workspace, residual: decoder.isResidual($0))
+        }
         decoderInputIds.withUnsafeBufferPointer {
             decoder.embedding.forward(ids: $0, into: layers[0].inputs.columns(0..<E), parameters: parameters)
         }
@@ -137,7 +141,8 @@ public struct Seq2Seq: Sendable {
         let dOutputs = decoder.layers.map { _ in workspace.matrix(rows: rowCount, columns: H) }
         let dCells = decoder.layers.map { _ in workspace.matrix(rows: max(first, 1), columns: H) }
         let dInitialHidden = decoder.layers.map { _ in workspace.matrix(rows: first, columns: H) }
-        let dropoutScratch = workspace.uninitialized(rows: cache.decoderMasks.contains { $0 != nil } ? first : 0, columns: H)
+        let scratchNeeded = cache.decoderMasks.contains { $0 != nil } || decoder.layers.indices.contains { decoder.isResidual($0) }
+        let dropoutScratch = workspace.uninitialized(rows: scratchNeeded ? first : 0, columns: H)
 
         // 1. The sweep, last step first.
         for t in stride(from: T - 1, through: 0, by: -1) where packing.counts[t] > 0 {
@@ -154,7 +159,7 @@ public struct Seq2Seq: Sendable {
         cache.decoderInputIds.withUnsafeBufferPointer {
             decoder.embedding.backward(ids: $0, dOutput: dEmbedded, parameters: parameters)
         }
-        let dSourceStates = decoder.attention.finishBackward(queries: layers[layers.count - 1].outputs, cache: attention,
+        let dSourceStates = decoder.attention.finishBackward(queries: layers[layers.count - 1].stackOutputs, cache: attention,
                                                              gradients: gradients, parameters: parameters)
 
         // 3. The encoder, from dL/dh̄ and the gradients of the states the decoder started from.

@@ -83,6 +83,13 @@ public struct ModelDirectory: Sendable {
     /// accepted without them (its model directory's word is all there is).
     static let laterStamps: Set<String> = ["lowercase", "reverse_source"]
 
+    /// Network choices stamped only when they differ from their defaults, so that checkpoints of
+    /// default models stay as they were; a checkpoint without one was trained with the default.
+    var architecture: [(name: String, value: String, defaultValue: String)] {
+        [("model.encoder", recipe.model.encoder.rawValue, EncoderKind.uni.rawValue),
+         ("model.residual", String(recipe.model.residual), "false")]
+    }
+
     /// The model and its parameters from a checkpoint.
     /// - Throws: `FileError`/`CheckpointError` for a missing, truncated, corrupted or foreign checkpoint.
     public func load(_ choice: CheckpointChoice) throws -> (model: Seq2Seq, parameters: ParameterStore, checkpoint: Checkpoint) {
@@ -100,6 +107,13 @@ public struct ModelDirectory: Sendable {
 
     /// Refuses a checkpoint made for another layout, vocabulary, codes or tokenizer.
     public func verify(_ checkpoint: Checkpoint, layout: ParameterLayout, path file: String) throws {
+        // Before the layout, whose mismatch would say less.
+        for (name, value, defaultValue) in architecture {
+            let stamped = checkpoint.text(name) ?? defaultValue
+            guard stamped == value else {
+                throw CheckpointError.foreign(path: file, reason: "it was trained with \(name): \(stamped), but \(configPath) says \(name): \(value)")
+            }
+        }
         guard checkpoint.integers("layout") == [layout.fingerprint],
               let values = checkpoint.tensor("parameters"), values.count == layout.count else {
             throw CheckpointError.foreign(path: file, reason: "its parameters do not fit the network of \(configPath)")
@@ -122,6 +136,7 @@ public struct ModelDirectory: Sendable {
     public func stamp(_ checkpoint: inout Checkpoint, layout: ParameterLayout) {
         checkpoint.integers.append(("layout", [layout.fingerprint]))
         for (name, value) in identity { checkpoint.texts.append((name, value)) }
+        for (name, value, defaultValue) in architecture where value != defaultValue { checkpoint.texts.append((name, value)) }
     }
 
     static func hash(_ bytes: [UInt8]) -> String {

@@ -6,7 +6,8 @@ extension Recipe {
         Seq2SeqConfiguration(sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize,
                              embedding: model.embedding, hidden: model.hidden, layers: model.layers,
                              score: model.attention,
-                             inputFeeding: model.inputFeeding, dropout: Float(model.dropout))
+                             inputFeeding: model.inputFeeding, dropout: Float(model.dropout),
+                             encoder: model.encoder, residual: model.residual)
     }
 
     /// The network with the recipe's vocabulary sizes, the most a prepared corpus gives.

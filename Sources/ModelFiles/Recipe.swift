@@ -45,6 +45,8 @@ public struct Recipe: Sendable, Equatable {
         public var attention = LuongAttention.Score.general
         public var inputFeeding = true
         public var dropout = 0.2
+        public var encoder = EncoderKind.uni
+        public var residual = false
 
         public init() {}
     }
@@ -151,6 +153,9 @@ public struct Recipe: Sendable, Equatable {
         }
         if train.loss == .sampled, train.numSampled >= data.targetVocabulary, let node = given["train.num_sampled"] ?? given["train.loss"] {
             throw parser.error(node, "train.num_sampled (\(train.numSampled)) must be smaller than data.tgt_vocab (\(data.targetVocabulary))")
+        }
+        if model.encoder == .bi, !model.hidden.isMultiple(of: 2), let node = given["model.encoder"] ?? given["model.hidden"] {
+            throw parser.error(node, "model.encoder: bi needs an even model.hidden (H/2 per direction), not \(model.hidden)")
         }
     }
 

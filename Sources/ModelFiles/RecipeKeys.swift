@@ -43,6 +43,10 @@ extension RecipeKey {
         .choice("model.attention", \.model.attention, doc: "Luong et al. (2015)'s score"),
         .boolean("model.input_feeding", \.model.inputFeeding, doc: "Feed h̃_{t-1} to the decoder (Luong et al. 2015)"),
         .number("model.dropout", \.model.dropout, NumberRange(0, 1, includesUpper: false), doc: "Dropout probability"),
+        .choice("model.encoder", \.model.encoder,
+                doc: "uni, or bi: the first encoder layer reads the source both ways, H/2 each, concatenated (model.hidden even)"),
+        .boolean("model.residual", \.model.residual,
+                 doc: "Residual connections from the third layer up, encoder and decoder (tensorflow/nmt's num_residual_layers)"),
 
         .choice("train.loss", \.train.loss, doc: "Full softmax, or sampled softmax (Jean et al. 2015)"),
         .integer("train.num_sampled", \.train.numSampled, 1...vocabularyLimit,

@@ -19,6 +19,12 @@ Parameters are rounded to float32 before the float64 computation, so the Swift s
 exactly the values the reference used and differs only by its own rounding.
 
     python3 Tests/Fixtures/make_model_fixtures.py      (from the repository root; ~1 minute)
+
+With --bi it writes only Tests/Fixtures/model/bi_residual.json: the forward pass (loss, the
+encoder's h̄ and final states) of the same tiny model with L=3, `model.encoder: bi` (layer 0 a
+forward and a backward LSTM of H/2 = 3 each over every sentence's real tokens, concatenated) and
+`model.residual: true` (layer 2 of both stacks hands up h + x), with H=6. Its gradients are
+checked in Swift against finite differences of ReferenceSeq2Seq.
 Do not edit the outputs; regenerate them with this script.
 """
 import json
@@ -36,7 +42,7 @@ OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model")
 
 # ---------------------------------------------------------------- layout (ParameterLayout)
 
-def layout(score):
+def layout(score, bi=False, L=L, H=H):
     """[(name, rows, columns, offset, starts_at_zero)] in Seq2Seq.init's order, and the float count."""
     views, count = [], 0
 
@@ -48,8 +54,12 @@ def layout(score):
     add("source.embedding", VS, E)
     add("target.embedding", VT, E)
     for l in range(L):
-        add(f"encoder.{l}.weight", (E if l == 0 else H) + H, 4 * H)
-        add(f"encoder.{l}.bias", 1, 4 * H, zero=True)
+        size = H // 2 if bi and l == 0 else H
+        add(f"encoder.{l}.weight", (E if l == 0 else H) + size, 4 * size)
+        add(f"encoder.{l}.bias", 1, 4 * size, zero=True)
+        if bi and l == 0:
+            add("encoder.0.reverse.weight", E + size, 4 * size)
+            add("encoder.0.reverse.bias", 1, 4 * size, zero=True)
     for l in range(L):
         add(f"decoder.{l}.weight", (E + (H if INPUT_FEEDING else 0) if l == 0 else H) + H, 4 * H)
         add(f"decoder.{l}.bias", 1, 4 * H, zero=True)
@@ -123,23 +133,36 @@ def cell_backward(dh, dc, cache, W, dW, db):
     return dz @ W.T, dct * sf
 
 
-def forward(p, batch, score):
-    """The loss and everything backward needs."""
+def forward(p, batch, score, bi=False, residual=False, L=L, H=H):
+    """The loss and everything backward needs (backward: not for bi or residual).
+    bi: layer 0 is a forward LSTM of H/2 and `encoder.0.reverse` one of H/2 stepping t = S-1..0
+    (the padding, on the left, comes last and keeps its state: each sentence's real tokens only);
+    its outputs and final state are [fwd; bwd]. residual: layers 2.. hand up h + x."""
     src, dec_in, dec_out, w = batch
     mask = (src != PAD).astype(float)                       # [B, S]
     # Encoder: L layers over t = 0..S-1; a padded position keeps the state (h = m·h_new + (1-m)·h).
     x_seq = [p["source.embedding"][src[:, t]] for t in range(S)]
     enc_caches, enc_final = [], []
     for l in range(L):
+        size = H // 2 if bi and l == 0 else H
         W, bias = p[f"encoder.{l}.weight"], p[f"encoder.{l}.bias"]
-        h, c = np.zeros((B, H)), np.zeros((B, H))
+        h, c = np.zeros((B, size)), np.zeros((B, size))
         outs, caches = [], []
         for t in range(S):
             nh, nc, cache = cell_forward(x_seq[t], h, c, W, bias)
             m = mask[:, t:t + 1]
             h, c = m * nh + (1 - m) * h, m * nc + (1 - m) * c
-            outs.append(h)
+            outs.append(h + x_seq[t] if residual and l >= 2 else h)
             caches.append(cache)
+        if bi and l == 0:
+            Wr, br = p["encoder.0.reverse.weight"], p["encoder.0.reverse.bias"]
+            hb, cb = np.zeros((B, size)), np.zeros((B, size))
+            for t in reversed(range(S)):
+                nh, nc, _ = cell_forward(x_seq[t], hb, cb, Wr, br)
+                m = mask[:, t:t + 1]
+                hb, cb = m * nh + (1 - m) * hb, m * nc + (1 - m) * cb
+                outs[t] = np.concatenate([outs[t], hb], 1)
+            h, c = np.concatenate([h, hb], 1), np.concatenate([c, cb], 1)
         enc_caches.append(caches)
         enc_final.append((h, c))
         x_seq = outs
@@ -165,7 +188,7 @@ def forward(p, batch, score):
                                        p[f"decoder.{l}.weight"], p[f"decoder.{l}.bias"])
             states[l] = (h, c)
             step.append(cache)
-            x = h
+            x = h + x if residual and l >= 2 else h
         dec_caches.append(step)
         ht = x
         if score == "concat":
@@ -188,7 +211,7 @@ def forward(p, batch, score):
     logp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
     labels, weights = dec_out.reshape(-1), w.reshape(-1)
     loss = -(weights * logp[np.arange(B * T), labels]).sum() / B
-    cache = dict(mask=mask, enc_caches=enc_caches, memory=memory, keys=keys, dec_caches=dec_caches,
+    cache = dict(mask=mask, enc_caches=enc_caches, enc_final=enc_final, memory=memory, keys=keys, dec_caches=dec_caches,
                  att_caches=att_caches, states_all=states_all, logp=logp, labels=labels, weights=weights)
     return loss, cache
 
@@ -302,8 +325,49 @@ def finite_difference_check(flat, views, batch, score, analytic):
     return worst, worst_at
 
 
+def bi_residual_fixture():
+    """Forward only: the loss, h̄ and the encoder's final states of a bi + residual model (L=3, H=6)."""
+    layers, hidden, score = 3, 6, "general"
+    rng = np.random.default_rng(2031)
+    views, count = layout(score, bi=True, L=layers, H=hidden)
+    flat = np.zeros(count)
+    p = tensors(flat, views)
+    for name, rows, cols, offset, zero in views:
+        p[name][...] = rng.uniform(-0.5, 0.5, (rows, cols))
+    flat[:] = flat.astype(np.float32).astype(np.float64)
+    batch = make_batch(rng)
+    loss, cache = forward(p, batch, score, bi=True, residual=True, L=layers, H=hidden)
+    uni_loss, _ = forward(p, batch, score, bi=True, residual=False, L=layers, H=hidden)
+    print(f"bi+residual: loss {loss:.10f} (without residual {uni_loss:.10f})")
+    assert abs(loss - uni_loss) > 1e-3, "the residual connections change nothing"
+    src, dec_in, dec_out, w = batch
+    fixture = {
+        "generator": "Tests/Fixtures/make_model_fixtures.py --bi (do not edit; regenerate with it)",
+        "configuration": dict(embedding=E, hidden=hidden, layers=layers, sourceVocabulary=VS, targetVocabulary=VT,
+                              attention=score, inputFeeding=INPUT_FEEDING, dropout=0.0, encoder="bi", residual=True),
+        "layout": [dict(name=n, rows=r, columns=c, offset=o, startsAtZero=z) for n, r, c, o, z in views],
+        "parameterCount": count,
+        "batch": dict(size=B, sourceLength=S, targetLength=T, source=src.reshape(-1).tolist(),
+                      decoderInput=dec_in.reshape(-1).tolist(), decoderTarget=dec_out.reshape(-1).tolist(),
+                      targetWeights=w.reshape(-1).tolist()),
+        "loss": loss,
+        "values": flat.tolist(),
+        # h̄ [B·S, H], row b·S + s, zero at padding; the final (h, c) of each layer [B, H].
+        "sourceStates": (cache["memory"] * cache["mask"][:, :, None]).reshape(-1).tolist(),
+        "finalHidden": [h.reshape(-1).tolist() for h, _ in cache["enc_final"]],
+        "finalCells": [c.reshape(-1).tolist() for _, c in cache["enc_final"]],
+    }
+    path = os.path.join(OUT_DIR, "bi_residual.json")
+    with open(path, "w") as f:
+        json.dump(fixture, f, indent=None, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {os.path.relpath(path)}")
+
+
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
+    if "--bi" in sys.argv[1:]:
+        return bi_residual_fixture()
     overall = 0.0
     for index, score in enumerate(SCORES):
         rng = np.random.default_rng(2024 + index)

@@ -7,6 +7,10 @@ import Tensor
 /// encoder steps every position and keeps its state where the source id is 0, the decoder steps
 /// every target position, attention masks padding with −∞, the loss weights every CE by
 /// targetWeights. No packing, no skipping: the oracle for the packed Float model.
+/// Bidirectional (tensorflow/nmt's `bi`, first layer): a second cell of H/2 steps t = S−1 … 0,
+/// keeping its state at padding (which, the padding being on the left, comes after the real
+/// tokens), and layer 0's outputs and final state are [fwd; bwd]. Residual: layers 2… hand up
+/// h + x (x before dropout).
 struct ReferenceSeq2Seq {
     let configuration: Seq2SeqConfiguration
     let views: [String: ParameterView]
@@ -57,15 +61,27 @@ struct ReferenceSeq2Seq {
         var states = [([[Double]], [[Double]])]()
         for l in 0..<L {
             let w = parameter("encoder.\(l).weight", p), bias = parameter("encoder.\(l).bias", p)
-            var h = [[Double]](repeating: zero, count: B), cs = h
+            let size = l == 0 && c.encoder == .bi ? H / 2 : H, half = [Double](repeating: 0, count: size)
+            var h = [[Double]](repeating: half, count: B), cs = h
             var outputs = inputs
             for t in 0..<S {
                 for b in 0..<B {
                     var x = inputs[b][t]
                     if l > 0, let mask = encoderMask?(l, b, t) { x = zip(x, mask).map { $0 * $1 } }
                     if batch.source[b * S + t] > 0 { (h[b], cs[b]) = cell(x, h[b], cs[b], w, bias) }
-                    outputs[b][t] = h[b]
+                    outputs[b][t] = c.residual && l >= 2 ? zip(h[b], inputs[b][t]).map { $0 + $1 } : h[b]
                 }
+            }
+            if l == 0 && c.encoder == .bi {
+                let w = parameter("encoder.0.reverse.weight", p), bias = parameter("encoder.0.reverse.bias", p)
+                var hb = [[Double]](repeating: half, count: B), cb = hb
+                for t in stride(from: S - 1, through: 0, by: -1) {
+                    for b in 0..<B {
+                        if batch.source[b * S + t] > 0 { (hb[b], cb[b]) = cell(inputs[b][t], hb[b], cb[b], w, bias) }
+                        outputs[b][t] += hb[b]
+                    }
+                }
+                for b in 0..<B { h[b] += hb[b]; cs[b] += cb[b] }
             }
             inputs = outputs
             states.append((h, cs))
@@ -88,10 +104,11 @@ struct ReferenceSeq2Seq {
                 var x = targetEmbedding[Int(batch.decoderInput[b * T + t])]
                 if c.inputFeeding { x += feed[b] }
                 for l in 0..<L {
+                    let below = x
                     if l > 0, let mask = decoderMask?(l, b, t) { x = zip(x, mask).map { $0 * $1 } }
                     let (h, cs) = cell(x, states[l].0[b], states[l].1[b], decoder[l].0, decoder[l].1)
                     states[l].0[b] = h; states[l].1[b] = cs
-                    x = h
+                    x = c.residual && l >= 2 ? zip(h, below).map { $0 + $1 } : h
                 }
                 let h = x
                 // Scores, masked softmax, context.
