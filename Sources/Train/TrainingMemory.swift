@@ -50,8 +50,12 @@ public enum TrainingMemory {
         let V = Double(configuration.targetVocabularySize)
         // LSTM cache per row and layer: (input + H) + 4H + 3H, input E below and H above.
         let lstm = (E + 9 * H) + (L - 1) * 9 * H
-        let encoder = B * S * (lstm + 2 * H + E)                 // + h̄, keys, dropout masks
-        let decoder = B * T * (lstm + H + S + 2 * H + H + 2 * H)  // + input feeding, a_t, [c; h], h̃, dh̃
+        // A bidirectional first layer reads E once more (the reversed copy) and joins [h→; h←];
+        // a residual layer keeps h + x beside h.
+        let bidirectional = configuration.encoder == .bi ? E + H : 0
+        let residual = configuration.residual ? max(0, L - 2) * H : 0
+        let encoder = B * S * (lstm + 2 * H + E + bidirectional + residual)   // + h̄, keys, dropout masks
+        let decoder = B * T * (lstm + H + S + 2 * H + H + 2 * H + residual)   // + input feeding, a_t, [c; h], h̃, dh̃
         let loss: Double
         if let numSampled {
             let k = Double(min(numSampled, configuration.targetVocabularySize))
