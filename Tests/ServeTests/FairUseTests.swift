@@ -38,14 +38,14 @@ import Translation
     @Test func oneClientCannotFillTheQueue() async throws {
         let directory = try TemporaryDirectory()
         let keys = try directory.write("keys", "first\nsecond\n")
-        let server = try ServerProcess(["--model", ServeTests.model, "--max-wait-ms", "2000", "--max-queue", "10", "--api-keys", keys])
+        let server = try ServerProcess(["--model", ServeTests.model, "--max-wait-ms", "8000", "--max-queue", "10", "--api-keys", keys])
         defer { #expect(server.stop() == 0) }
         func request(_ lines: Int, key: String) async throws -> ServeTests.Answer {
             let q = (0..<lines).map { "It contains the files number \($0)." }.joined(separator: "\n")
             return try await ServeTests.json(server, ["q": q, "source": "en", "target": "fr", "api_key": key])
         }
         async let waiting = request(4, key: "first")
-        try await Task.sleep(for: .milliseconds(500))
+        try await ServeTests.waitForQueue(server, depth: 4)
         let refused = try await request(2, key: "first")
         #expect(refused.status == 429 && refused.headers["Retry-After"] as? String == "1", "\(refused.status) \(refused.json)")
         let other = try await request(5, key: "second")
@@ -71,7 +71,7 @@ import Translation
         greedy.beam = 1
         async let first = Result { try await engine.translate(["This package provides the library."]) }
         async let second = Result { try await engine.translate(["It contains the files."], settings: greedy) }
-        try await Task.sleep(for: .milliseconds(300))
+        while engine.queueDepth < 1 { try await Task.sleep(for: .milliseconds(10)) }
         engine.drain(within: 0)
         for result in [await first, await second] {
             #expect(throws: ServeError.shuttingDown) { try result.get() }
@@ -84,7 +84,7 @@ import Translation
         let engine = try Self.engine()
         defer { engine.stop() }
         async let first = engine.translate(["This package provides the library."])
-        try await Task.sleep(for: .milliseconds(300))
+        while engine.queueDepth < 1 { try await Task.sleep(for: .milliseconds(10)) }
         engine.drain(within: 60)
         #expect(try await first[0][0].text == ServeTests.translate(["This package provides the library."])[0])
     }

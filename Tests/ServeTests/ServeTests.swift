@@ -34,6 +34,18 @@ import TestSupport
         try await send(server, "/translate", body: try JSONSerialization.data(withJSONObject: object))
     }
 
+    /// Waits (up to 30 s) until `GET /health` says `depth` lines are queued: the requests sent
+    /// before are waiting for their batch, however loaded the machine is.
+    static func waitForQueue(_ server: ServerProcess, depth: Int) async throws {
+        let deadline = Date(timeIntervalSinceNow: 30)
+        while Date() < deadline {
+            let health = try await send(server, "/health", method: "GET")
+            if health.json["queue_depth"] as? Int == depth { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the queue never held \(depth) lines")
+    }
+
     /// What `nmt translate` prints for `lines` at beam 5.
     static func translate(_ lines: [String]) throws -> [String] {
         let result = try NmtProcess.run(["translate", "--model", model, "--beam", "5", "--quiet"],
@@ -132,13 +144,13 @@ import TestSupport
         #expect(fine.status == 200, "\(fine.json)")
     }
 
-    /// A full queue answers 503 with Retry-After: the first request waits for its batch (2 s),
+    /// A full queue answers 503 with Retry-After: the first request waits for its batch (8 s),
     /// so a second one finds the queue of 1 line full.
     @Test func overloadedQueue() async throws {
-        let server = try ServerProcess(["--model", Self.model, "--max-wait-ms", "2000", "--max-queue", "1"])
+        let server = try ServerProcess(["--model", Self.model, "--max-wait-ms", "8000", "--max-queue", "1"])
         defer { #expect(server.stop() == 0) }
         async let first = Self.json(server, ["q": "This package provides the library.", "source": "en", "target": "fr"])
-        try await Task.sleep(for: .milliseconds(500))
+        try await Self.waitForQueue(server, depth: 1)
         let second = try await Self.json(server, ["q": "It contains the files.", "source": "en", "target": "fr"])
         #expect(second.status == 503 && second.headers["Retry-After"] as? String == "1", "\(second.status) \(second.json)")
         #expect(try await first.status == 200)
@@ -146,9 +158,9 @@ import TestSupport
 
     /// SIGTERM with a request in flight: it is answered, then the server exits 0.
     @Test func gracefulShutdown() async throws {
-        let server = try ServerProcess(["--model", Self.model, "--max-wait-ms", "1500"])
+        let server = try ServerProcess(["--model", Self.model, "--max-wait-ms", "8000"])
         async let inFlight = Self.json(server, ["q": "This package provides the library.", "source": "en", "target": "fr"])
-        try await Task.sleep(for: .milliseconds(500))
+        try await Self.waitForQueue(server, depth: 1)
         kill(server.process.processIdentifier, SIGTERM)
         let answer = try await inFlight
         #expect(answer.status == 200 && (answer.json["translatedText"] as? String)?.isEmpty == false)
