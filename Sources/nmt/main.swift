@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import CBLAS
 import IO
+import MPI
 
 /// `nmt`'s own entry point: the contract wants exit status 1 for usage errors (the parser's
 /// default is 64) and every error as one `nmt: error: …` line.
@@ -16,8 +17,11 @@ enum Entry {
             // The reader went away (`| head`); with SIGPIPE ignored this is where we learn it.
             // Stop as quietly as SIGPIPE would, with the status the unchecked writes gave (0).
             exit(0)
+        } catch is Communicator.Stopped {
+            exit(1)   // under mpirun: another rank failed, and rank 0 says why
         } catch let error as any UserError {
             FileSystem.printError("nmt: error: \(error)")
+            Communicator.endAfterError()
             exit(1)
         } catch {
             let code = Nmt.exitCode(for: error)
@@ -29,6 +33,7 @@ enum Entry {
             // A `UserError` thrown by `validate()` (an option out of its range) reaches here
             // wrapped, with exit code 1: it is one line, like every other error of ours.
             if code == .validationFailure { FileSystem.printError("Run 'nmt --help' or 'nmt <command> --help' for usage.") }
+            Communicator.endAfterError()
             exit(1)
         }
     }
