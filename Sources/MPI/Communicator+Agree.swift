@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CMPI
 import IO
 
@@ -59,6 +62,19 @@ extension Communicator {
         _ = nmt_mpi_abort(1)
     }
 
+    /// Whether this process should print the error (or help) it stops with: not on a rank other than 0
+    /// that fails before MPI started (parsing the command line, which every rank does alike:
+    /// rank 0 prints the one line). Never initializes MPI.
+    public static var printsAtStartup: Bool {
+        let environment = ProcessInfo_environment
+        guard startedByMPIRun(environment: environment), nmt_mpi_initialized() == 0 else { return true }
+        let rank = ["OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"].lazy.compactMap { environment($0) }.first
+        return rank == nil || rank == "0"
+    }
+
     /// Another rank (rank 0 says which) failed: stop with exit status 1, printing nothing.
     public struct Stopped: Error {}
 }
+
+/// getenv as a String.
+private func ProcessInfo_environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }

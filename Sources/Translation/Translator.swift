@@ -158,7 +158,7 @@ public final class Translator: @unchecked Sendable {
         if !members.isEmpty {
             decoder.join(members.map { ($0.model, $0.parameters, $0.directory.recipe.data.reverseSource) })
         }
-        if let attention = options.attentionDirectory { try FileSystem.createDirectory(attention) }
+        if let attention = options.attentionDirectory, options.communicator.isRoot { try FileSystem.createDirectory(attention) }
         progress = Progress("translate", unit: "sentences", quiet: options.quiet || !options.communicator.isRoot)
     }
 

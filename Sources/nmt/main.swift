@@ -20,15 +20,17 @@ enum Entry {
         } catch is Communicator.Stopped {
             exit(1)   // under mpirun: another rank failed, and rank 0 says why
         } catch let error as any UserError {
-            FileSystem.printError("nmt: error: \(error)")
+            if Communicator.printsAtStartup { FileSystem.printError("nmt: error: \(error)") }
             Communicator.endAfterError()
             exit(1)
         } catch {
             let code = Nmt.exitCode(for: error)
-            if code == .success { printHelp(for: error) }
+            if code == .success { Communicator.printsAtStartup ? printHelp(for: error) : exit(0) }
             if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }
             let message = Nmt.message(for: error)
                 .split(separator: "\n").first.map(String.init) ?? "\(error)"
+            // Under mpirun every rank parses the same command line: rank 0 alone says what is wrong.
+            guard Communicator.printsAtStartup else { exit(1) }
             FileSystem.printError("nmt: error: \(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)")
             // A `UserError` thrown by `validate()` (an option out of its range) reaches here
             // wrapped, with exit code 1: it is one line, like every other error of ours.

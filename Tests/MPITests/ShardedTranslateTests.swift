@@ -57,6 +57,30 @@ struct ShardedTranslateTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path("out")))
     }
 
+    /// The attention maps (decoded with their alignments on whichever rank, sent to rank 0)
+    /// are the files one process writes.
+    @Test func attentionMapsAsOneProcess() throws {
+        let scratch = try TemporaryDirectory()
+        let options = ["translate", "--model", Self.fixture, "--input", Self.input, "--attention-limit", "12", "--batch-size", "4", "--quiet"]
+        let single = try NmtProcess.run(options + ["--attention", scratch.path("one")])
+        let run = try MPIRun.run(ranks: 2, NmtProcess.executable, options + ["--attention", scratch.path("two")])
+        #expect(single.status == 0 && run.status == 0, "\(single.stderr)\(run.stderr)")
+        #expect(run.stdout == single.stdoutBytes)
+        let names = try FileManager.default.contentsOfDirectory(atPath: scratch.path("one")).sorted()
+        let shardedNames = try FileManager.default.contentsOfDirectory(atPath: scratch.path("two")).sorted()
+        #expect(names.count == 12 && names == shardedNames)
+        for name in names {
+            #expect(FileManager.default.contentsEqual(atPath: scratch.path("one/\(name)"), andPath: scratch.path("two/\(name)")), "\(name)")
+        }
+    }
+
+    /// A usage error, which every rank meets while parsing: rank 0 alone says so.
+    @Test func aUsageErrorIsSaidOnce() throws {
+        let run = try MPIRun.run(ranks: 3, NmtProcess.executable, ["translate", "--model", Self.fixture, "--beam", "0"])
+        #expect(run.status == 1)
+        #expect(run.stderr == "nmt: error: --beam must be in 1...256, not 0\n")
+    }
+
     /// Rank 1 alone cannot open its model (mpirun's `A : B` starts different command lines):
     /// rank 0 prints rank 1's error, every rank exits.
     @Test func aFailureOnAnotherRankEndsAllRanks() throws {
