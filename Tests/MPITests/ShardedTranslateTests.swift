@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// `mpirun -np N nmt translate`: the ranks share the batches, rank 0 writes; the output is the
-/// bytes of one process (no mpirun) for greedy and beam search, and a failure on any rank ends
+/// bytes of one process (no mpirun) for greedy and beam search and sampling, and a failure on any rank ends
 /// the job with one error line and status 1.
 @Suite(.enabled(if: MPIRun.path != nil, "mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev)"))
 struct ShardedTranslateTests {
@@ -11,7 +11,8 @@ struct ShardedTranslateTests {
     static let input = NmtProcess.root.appendingPathComponent("Tests/Fixtures/translation/input.en").path
 
     /// Small batches so that each rank gets several, long and short.
-    @Test(arguments: [["--beam", "1", "--batch-size", "8"], ["--beam", "5", "--batch-size", "8"], ["--beam", "5", "--n-best", "3", "--batch-size", "16"]])
+    @Test(arguments: [["--beam", "1", "--batch-size", "8"], ["--beam", "5", "--batch-size", "8"], ["--beam", "5", "--n-best", "3", "--batch-size", "16"],
+                       ["--sample", "--temperature", "1.5", "--seed", "7", "--batch-size", "8"]])
     func ranksTranslateAsOneProcess(options: [String]) throws {
         let scratch = try TemporaryDirectory()
         let single = try NmtProcess.run(["translate", "--model", Self.fixture, "--input", Self.input, "--quiet"] + options)
