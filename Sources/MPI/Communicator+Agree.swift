@@ -72,6 +72,28 @@ extension Communicator {
         return rank == nil || rank == "0"
     }
 
+    /// What to print for an error met before the command reached its first collective (parsing
+    /// the command line), under mpirun: the ranks agree on it, so that rank 0 prints one line
+    /// (its own `message`, or `rank R: …` for another rank's) and the others nothing (nil), and
+    /// no rank exits before rank 0 has printed (mpirun ends the job at the first failed exit).
+    /// Without mpirun, or once MPI has started, `message` as it is. Initializes MPI under mpirun.
+    public static func startupFailure(_ message: String) -> String? {
+        guard nmt_mpi_initialized() == 0, startedByMPIRun(environment: ProcessInfo_environment) else { return message }
+        do {
+            try world.agree { throw StartupFailure(message: message) }
+        } catch let failure as RankFailure {
+            return failure.description
+        } catch is Stopped {
+            return nil
+        } catch {}
+        return message
+    }
+
+    private struct StartupFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
     /// Another rank (rank 0 says which) failed: stop with exit status 1, printing nothing.
     public struct Stopped: Error {}
 }

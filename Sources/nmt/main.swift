@@ -20,7 +20,7 @@ enum Entry {
         } catch is Communicator.Stopped {
             exit(1)   // under mpirun: another rank failed, and rank 0 says why
         } catch let error as any UserError {
-            if Communicator.printsAtStartup { FileSystem.printError("nmt: error: \(error)") }
+            if let line = Communicator.startupFailure("\(error)") { FileSystem.printError("nmt: error: \(line)") }
             Communicator.endAfterError()
             exit(1)
         } catch {
@@ -30,8 +30,8 @@ enum Entry {
             let message = Nmt.message(for: error)
                 .split(separator: "\n").first.map(String.init) ?? "\(error)"
             // Under mpirun every rank parses the same command line: rank 0 alone says what is wrong.
-            guard Communicator.printsAtStartup else { exit(1) }
-            FileSystem.printError("nmt: error: \(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)")
+            guard let line = Communicator.startupFailure(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) else { exit(1) }
+            FileSystem.printError("nmt: error: \(line)")
             // A `UserError` thrown by `validate()` (an option out of its range) reaches here
             // wrapped, with exit code 1: it is one line, like every other error of ours.
             if code == .validationFailure { FileSystem.printError("Run 'nmt --help' or 'nmt <command> --help' for usage.") }
