@@ -2,7 +2,7 @@
 import PackageDescription
 
 // One module per pipeline stage (STYLE.md). Lower modules never import higher ones:
-// C shims (CICU, CBLAS, CKernels, CVectorMath, CDecode) → IO → Text → Data; Eval (scoring) needs
+// C shims (CICU, CBLAS, CKernels, CVectorMath, CDecode, CMPI) → IO (→ MPI) → Text → Data; Eval (scoring) needs
 // IO and Text; Tensor → Model (needs Data) → Loss, Decode; ModelFiles (recipes, checkpoints, the
 // model directory) needs Model and Text; Translation needs Decode and ModelFiles; Train needs
 // Loss, Eval, ModelFiles and Translation (dev BLEU); nmt (the commands) sits on top.
@@ -12,7 +12,7 @@ let package = Package(
     products: [
         .executable(name: "nmt", targets: ["nmt"]),
         .library(name: "NMT", targets: ["IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode",
-                                        "Translation", "LibreTranslate"]),
+                                        "Translation", "LibreTranslate", "MPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +28,9 @@ let package = Package(
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
         .target(name: "CBLAS", linkerSettings: [.linkedLibrary("openblas")]),
         .target(name: "IO"),
+        // Open MPI (pkg-config ompi-c), and the communicator over it that training and translation share.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "MPI", dependencies: ["CMPI", "IO"]),
         .target(name: "Text", dependencies: ["CICU", "IO"]),
         .target(name: "Data", dependencies: ["Text", "IO"]),
         .target(name: "Eval", dependencies: ["IO", "Text"]),
@@ -43,7 +46,7 @@ let package = Package(
         // The decoder's pass over a step's logits (log Σ exp and the k best of each row).
         .target(name: "CDecode", dependencies: ["CKernels"]),
         .target(name: "Decode", dependencies: ["Model", "Tensor", "Data", "IO", "CDecode"]),
-        .target(name: "Translation", dependencies: ["Decode", "ModelFiles", "Model", "Tensor", "Text", "Data", "IO"]),
+        .target(name: "Translation", dependencies: ["Decode", "ModelFiles", "Model", "Tensor", "Text", "Data", "IO", "MPI"]),
         .target(name: "Train", dependencies: ["ModelFiles", "Translation", "Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO",
                                               "CVectorMath"]),
         // LibreTranslate's requests as its clients send them (no HTTP server: the fuzz target uses it).
@@ -58,7 +61,7 @@ let package = Package(
                                        .product(name: "Prometheus", package: "swift-prometheus")]),
         .executableTarget(
             name: "nmt",
-            dependencies: ["CBLAS", "IO", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode", "Translation", "Serve",
+            dependencies: ["CBLAS", "IO", "MPI", "Text", "Data", "Eval", "Tensor", "Model", "Loss", "ModelFiles", "Train", "Decode", "Translation", "Serve",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "IOTests", dependencies: ["IO", "TestSupport"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "IO", "TestSupport"]),
@@ -77,6 +80,9 @@ let package = Package(
         .testTarget(name: "DecodeTests", dependencies: ["Decode", "Model", "Tensor", "Data", "IO", "ModelTestSupport"]),
         .testTarget(name: "TranslationTests", dependencies: ["Translation", "Decode", "ModelFiles", "Model", "Tensor", "Text", "IO", "nmt", "TestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["nmt", "Serve", "Translation", "ModelFiles", "TestSupport"]),
+        // Runs the built `nmt` and the collectives under a real `mpirun -np 2/3`.
+        .testTarget(name: "MPITests", dependencies: ["MPI", "Translation", "Decode", "IO", "nmt", "MPICheck", "TestSupport"]),
+        .executableTarget(name: "MPICheck", dependencies: ["MPI", "IO"], path: "Tests/MPICheck"),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Decode
 import IO
+import MPI
 
 /// The settings of `nmt translate`; `Translator` fills what is left nil from the model's recipe.
 public struct TranslationOptions: Sendable {
@@ -25,6 +26,9 @@ public struct TranslationOptions: Sendable {
     public var threads = ParallelLines.defaultThreads
     /// No progress lines on standard error.
     public var quiet = false
+    /// The ranks that share the work (`nmt translate` under mpirun): each decodes its share of
+    /// the batches, rank 0 reads the input and writes the output and progress.
+    public var communicator = Communicator.single
 
     public init() {}
 }

@@ -6,6 +6,7 @@ import class Foundation.NSLock
 import IO
 import Model
 import ModelFiles
+import MPI
 import Tensor
 import Text
 
@@ -157,8 +158,8 @@ public final class Translator: @unchecked Sendable {
         if !members.isEmpty {
             decoder.join(members.map { ($0.model, $0.parameters, $0.directory.recipe.data.reverseSource) })
         }
-        if let attention = options.attentionDirectory { try FileSystem.createDirectory(attention) }
-        progress = Progress("translate", unit: "sentences", quiet: options.quiet)
+        if let attention = options.attentionDirectory, options.communicator.isRoot { try FileSystem.createDirectory(attention) }
+        progress = Progress("translate", unit: "sentences", quiet: options.quiet || !options.communicator.isRoot)
     }
 
     /// `given` with the recipe's defaults filled in.
@@ -310,7 +311,9 @@ public final class Translator: @unchecked Sendable {
             segmentsOfLine.append(before..<segments.count)
             lineTokens.append(tokens)
         }
-        if attention || options.attentionDirectory != nil {
+        // Under mpirun every rank checks (the ranks may not share a machine) and all stop if one fails.
+        try options.communicator.agree {
+            guard attention || options.attentionDirectory != nil else { return }
             // A map is source × output tokens of the whole line: check it before decoding.
             for i in 0..<lines.count where mapped(i) && !lineTokens[i].isEmpty {
                 let outputs = segmentsOfLine[i].reduce(0) { $0 + search.maximumTokens(sourceLength: segments[$1].tokens.count) + 1 }
@@ -332,6 +335,11 @@ public final class Translator: @unchecked Sendable {
         decode(withAlignments, sources: sources, memberSources: memberSources, keys: keys, keepAlignments: true, into: &results)
         decode(segments.indices.filter { !withAlignmentsSet.contains($0) }, sources: sources, memberSources: memberSources, keys: keys,
                keepAlignments: false, into: &results)
+        // Under mpirun the other ranks hold only their share of the results: rank 0 writes the output.
+        guard options.communicator.isRoot else {
+            linesDone += lines.count
+            return (LineBuffer(), [], [], [], [])
+        }
 
         // 3. Output tokens → text, in input order.
         func outputTokens(_ hypothesis: Hypothesis, _ segment: Segment) -> [String] {
@@ -376,7 +384,8 @@ public final class Translator: @unchecked Sendable {
         return (texts, scores, owners, tokenCounts, maps)
     }
 
-    /// Decodes `indices` of `sources` in batches, longest first, into `results`.
+    /// Decodes `indices` of `sources` in batches, longest first, into `results`. Under mpirun
+    /// each rank decodes its share of the batches (`ShardedBatches`) and rank 0 gathers them all.
     /// - Parameters:
     ///   - memberSources: an ensemble's other models' ids of the same sources.
     ///   - keys: each source's `Search.sentenceKey` (sampling's seeds).
@@ -385,14 +394,21 @@ public final class Translator: @unchecked Sendable {
         let order = Search.longestFirst(sources, indices: indices)
         var search = self.search
         search.keepAlignments = keepAlignments
-        for start in stride(from: 0, to: order.count, by: options.batchSize) {
-            let batch = Array(order[start..<min(start + options.batchSize, order.count)])
+        let communicator = options.communicator
+        var mine = [Int]()
+        for range in ShardedBatches.share(count: order.count, batchSize: options.batchSize, rank: communicator.rank, size: communicator.size) {
+            let batch = Array(order[range])
             let found = decoder.translate(batch.map { sources[$0] }, memberSources: memberSources.map { member in batch.map { member[$0] } },
                                           keys: keys.map { keys in batch.map { keys[$0] } }, options: search)
             for (i, hypotheses) in zip(batch, found) { results[i] = hypotheses }
+            mine += batch
             sentencesDone += batch.count
             progress.update(sentencesDone)
         }
+        guard communicator.isDistributed else { return }
+        let shares = communicator.gather(communicator.isRoot ? [] : ShardedBatches.encode(mine, results))
+        for share in shares.dropFirst() { sentencesDone += ShardedBatches.decode(share, into: &results) }
+        progress.update(sentencesDone)
     }
 
     /// A line's output tokens (each piece's, then `<eos>`) and its a_t, [target × source] row-major:

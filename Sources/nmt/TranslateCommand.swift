@@ -2,6 +2,7 @@ import ArgumentParser
 import Decode
 import IO
 import ModelFiles
+import MPI
 import Tensor
 import Translation
 
@@ -130,9 +131,13 @@ struct TranslateCommand: ParsableCommand {
         options.threads = common.threads
         if sample { options.sampling = Sampling(temperature: temperature ?? 1, seed: UInt64(seed ?? 1)) }
         options.quiet = common.quiet
-        let translator = model.count == 1
-            ? try Translator(directory: try ModelDirectory(path: model[0]), checkpoint: checkpoint, options: options)
-            : try Translator(directories: try model.map { try ModelDirectory(path: $0) }, options: options)
+        // Under mpirun every rank opens the model, and all stop if one cannot (Communicator.agree).
+        options.communicator = Communicator.world
+        let translator = try options.communicator.agree {
+            model.count == 1
+                ? try Translator(directory: try ModelDirectory(path: model[0]), checkpoint: checkpoint, options: options)
+                : try Translator(directories: try model.map { try ModelDirectory(path: $0) }, options: options)
+        }
         let summary = try translator.translate(input: input, output: output)
         if !summary.repairedLines.isEmpty {
             let lines = summary.repairedLines

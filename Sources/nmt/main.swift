@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import CBLAS
 import IO
+import MPI
 
 /// `nmt`'s own entry point: the contract wants exit status 1 for usage errors (the parser's
 /// default is 64) and every error as one `nmt: error: …` line.
@@ -16,19 +17,25 @@ enum Entry {
             // The reader went away (`| head`); with SIGPIPE ignored this is where we learn it.
             // Stop as quietly as SIGPIPE would, with the status the unchecked writes gave (0).
             exit(0)
+        } catch is Communicator.Stopped {
+            exit(1)   // under mpirun: another rank failed, and rank 0 says why
         } catch let error as any UserError {
-            FileSystem.printError("nmt: error: \(error)")
+            if let line = Communicator.startupFailure("\(error)") { FileSystem.printError("nmt: error: \(line)") }
+            Communicator.endAfterError()
             exit(1)
         } catch {
             let code = Nmt.exitCode(for: error)
-            if code == .success { printHelp(for: error) }
+            if code == .success { Communicator.printsAtStartup ? printHelp(for: error) : exit(0) }
             if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }
             let message = Nmt.message(for: error)
                 .split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileSystem.printError("nmt: error: \(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)")
+            // Under mpirun every rank parses the same command line: rank 0 alone says what is wrong.
+            guard let line = Communicator.startupFailure(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) else { exit(1) }
+            FileSystem.printError("nmt: error: \(line)")
             // A `UserError` thrown by `validate()` (an option out of its range) reaches here
             // wrapped, with exit code 1: it is one line, like every other error of ours.
             if code == .validationFailure { FileSystem.printError("Run 'nmt --help' or 'nmt <command> --help' for usage.") }
+            Communicator.endAfterError()
             exit(1)
         }
     }

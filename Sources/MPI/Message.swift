@@ -1,0 +1,75 @@
+/// Values as bytes for the collectives (`broadcast`, `gather`): fixed-width little-endian
+/// integers and the bit patterns of floating-point numbers, so what one rank computed arrives
+/// bit for bit. Reader and writer must agree on the order of the fields.
+public struct MessageWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public mutating func append(_ value: Int) { append64(UInt64(bitPattern: Int64(value))) }
+    public mutating func append(_ value: Double) { append64(value.bitPattern) }
+    public mutating func append(_ values: [Int32]) {
+        append(values.count)
+        for v in values { append32(UInt32(bitPattern: v)) }
+    }
+    public mutating func append(_ values: [Int]) {
+        append(values.count)
+        for v in values { append(v) }
+    }
+    public mutating func append(_ values: [Float]) {
+        append(values.count)
+        for v in values { append32(v.bitPattern) }
+    }
+    public mutating func append(bytes more: [UInt8]) {
+        append(more.count)
+        bytes.append(contentsOf: more)
+    }
+
+    private mutating func append64(_ v: UInt64) { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+    private mutating func append32(_ v: UInt32) { for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+}
+
+/// Reads what a `MessageWriter` wrote, field by field in the same order.
+public struct MessageReader {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// All bytes read.
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    public mutating func int() -> Int { Int(Int64(bitPattern: read64())) }
+    public mutating func double() -> Double { Double(bitPattern: read64()) }
+    public mutating func int32s() -> [Int32] { (0..<count(4)).map { _ in Int32(bitPattern: read32()) } }
+    public mutating func ints() -> [Int] { (0..<count(8)).map { _ in int() } }
+    public mutating func floats() -> [Float] { (0..<count(4)).map { _ in Float(bitPattern: read32()) } }
+    public mutating func byteArray() -> [UInt8] {
+        let n = count(1)
+        defer { offset += n }
+        return Array(bytes[offset..<(offset + n)])
+    }
+
+    /// A count of elements of `width` bytes that the rest of the message holds.
+    private mutating func count(_ width: Int) -> Int {
+        let n = int()
+        precondition(n >= 0 && n <= (bytes.count - offset) / width, "a message shorter than its counts (a writer and reader that disagree)")
+        return n
+    }
+
+    private mutating func read64() -> UInt64 {
+        precondition(offset + 8 <= bytes.count, "a message read past its end (a writer and reader that disagree)")
+        var v: UInt64 = 0
+        for k in 0..<8 { v |= UInt64(bytes[offset + k]) << (8 * k) }
+        offset += 8
+        return v
+    }
+
+    private mutating func read32() -> UInt32 {
+        precondition(offset + 4 <= bytes.count, "a message read past its end (a writer and reader that disagree)")
+        var v: UInt32 = 0
+        for k in 0..<4 { v |= UInt32(bytes[offset + k]) << (8 * k) }
+        offset += 4
+        return v
+    }
+}
