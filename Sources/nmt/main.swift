@@ -12,6 +12,7 @@ enum Entry {
     static func run() {
         do {
             var command = try Nmt.parseAsRoot()
+            try refuseSeveralRanks(command)
             try command.run()
         } catch is BrokenPipe {
             // The reader went away (`| head`); with SIGPIPE ignored this is where we learn it.
@@ -38,6 +39,25 @@ enum Entry {
             Communicator.endAfterError()
             exit(1)
         }
+    }
+}
+
+/// Under `mpirun -np N` (N > 1) only `nmt translate` shares its work between the ranks; any
+/// other command would run N times over the same files (N trainings writing one model
+/// directory), so it is one error line instead. Reads mpirun's environment: MPI is not started.
+private func refuseSeveralRanks(_ command: any ParsableCommand) throws {
+    guard Communicator.startedByMPIRun(environment: { getenv($0).map { String(cString: $0) } }),
+          let size = getenv("OMPI_COMM_WORLD_SIZE").flatMap({ Int(String(cString: $0)) }), size > 1,
+          !(command is TranslateCommand) else { return }
+    throw SeveralRanksError(command: type(of: command).configuration.commandName ?? "nmt", ranks: size)
+}
+
+struct SeveralRanksError: UserError {
+    var command: String
+    var ranks: Int
+
+    var description: String {
+        "nmt \(command) runs in one process; under mpirun (\(ranks) ranks) only nmt translate shares its work: run nmt \(command) without mpirun"
     }
 }
 
