@@ -42,6 +42,18 @@ import Testing
             "raw.withUnsafeBytes { UnsafeMutableRawPointer(buffer.pointer).copyMemory(from: $0.baseAddress!, byteCount: count * 4) }":
                 "buffer is appended to self.tensors on the next line (a later use)",
         ],
+        // On main since this audit began (read there, not yet on this branch):
+        "Sources/ModelFiles/CheckpointAverage.swift": [
+            "let x = values.pointer": "values is the caller's argument, alive for the call",
+            "for k in 0..<sum.count { result.pointer[k] = Float(sum[k] / n) }": "result is returned after the loop (a later use)",
+        ],
+        "Sources/Train/ExponentialMovingAverage.swift": [
+            "average.pointer.update(from: values.pointer, count: values.count)": "average: self's let; values: the caller's argument",
+            "let smoothed = average.pointer, theta = parameters.values.pointer": "self's let and the argument's let",
+            "let a = average.pointer, b = parameters.values.pointer": "self's let and the argument's let",
+            "parameters.values.pointer.update(from: (training ?? saved).pointer, count: count)":
+                "both buffers are in the tensors of the checkpoint argument, which the caller keeps alive for the call",
+        ],
         "Sources/Tensor/ParameterStore.swift": [
             "Matrix(values.pointer + view.offset, rows: view.rows, columns: view.columns)":
                 "a view into the store's own let buffer: whoever holds the view holds the store (layers get it as an argument)",
