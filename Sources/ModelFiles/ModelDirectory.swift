@@ -101,7 +101,8 @@ public struct ModelDirectory: Sendable {
         try verify(checkpoint, layout: layout, path: file)
         let parameters = ParameterStore(layout: layout)
         let values = checkpoint.tensor("parameters")!
-        parameters.values.pointer.update(from: values.pointer, count: layout.count)
+        // Held explicitly, as in Trainer: only the returned checkpoint keeps it alive otherwise.
+        withExtendedLifetime(values) { parameters.values.pointer.update(from: values.pointer, count: layout.count) }
         return (model, parameters, checkpoint)
     }
 

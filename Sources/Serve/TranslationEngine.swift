@@ -82,7 +82,6 @@ public final class TranslationEngine: @unchecked Sendable {
     private var stopping = false
     /// Set by `drain(within:)`: lines still queued then are refused.
     private var drainDeadline: Date?
-    private var thread: Thread?
 
     public init(translator: Translator, maxBatch: Int, maxWaitMilliseconds: Int, maxQueue: Int,
                 onBatch: @escaping @Sendable (_ lines: Int, _ outputs: [[Translator.Output]]) -> Void = { _, _ in }) {
@@ -93,9 +92,10 @@ public final class TranslationEngine: @unchecked Sendable {
         self.maxBatch = maxBatch
         self.maxWait = Double(maxWaitMilliseconds) / 1000
         self.maxQueue = maxQueue
-        let thread = Thread { [unowned self] in self.run() }
+        // The thread holds the engine until run() returns (after stop or drain): with `unowned`,
+        // an engine let go before the thread first ran trapped there. Not kept, so no cycle.
+        let thread = Thread { [self] in run() }
         thread.name = "nmt-decoder"
-        self.thread = thread
         thread.start()
     }
 
