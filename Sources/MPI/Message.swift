@@ -39,11 +39,11 @@ public struct MessageReader {
     /// All bytes read.
     public var isAtEnd: Bool { offset == bytes.count }
 
-    public mutating func int() -> Int { Int(Int64(bitPattern: read64())) }
-    public mutating func double() -> Double { Double(bitPattern: read64()) }
-    public mutating func int32s() -> [Int32] { (0..<count(4)).map { _ in Int32(bitPattern: read32()) } }
+    public mutating func int() -> Int { Int(Int64(bitPattern: read(UInt64.self))) }
+    public mutating func double() -> Double { Double(bitPattern: read(UInt64.self)) }
+    public mutating func int32s() -> [Int32] { (0..<count(4)).map { _ in Int32(bitPattern: read(UInt32.self)) } }
     public mutating func ints() -> [Int] { (0..<count(8)).map { _ in int() } }
-    public mutating func floats() -> [Float] { (0..<count(4)).map { _ in Float(bitPattern: read32()) } }
+    public mutating func floats() -> [Float] { (0..<count(4)).map { _ in Float(bitPattern: read(UInt32.self)) } }
     public mutating func byteArray() -> [UInt8] {
         let n = count(1)
         defer { offset += n }
@@ -57,19 +57,13 @@ public struct MessageReader {
         return n
     }
 
-    private mutating func read64() -> UInt64 {
-        precondition(offset + 8 <= bytes.count, "a message read past its end (a writer and reader that disagree)")
-        var v: UInt64 = 0
-        for k in 0..<8 { v |= UInt64(bytes[offset + k]) << (8 * k) }
-        offset += 8
-        return v
-    }
-
-    private mutating func read32() -> UInt32 {
-        precondition(offset + 4 <= bytes.count, "a message read past its end (a writer and reader that disagree)")
-        var v: UInt32 = 0
-        for k in 0..<4 { v |= UInt32(bytes[offset + k]) << (8 * k) }
-        offset += 4
+    /// A little-endian unsigned integer of `T`'s width.
+    private mutating func read<T: UnsignedInteger & FixedWidthInteger>(_: T.Type) -> T {
+        let width = T.bitWidth / 8
+        precondition(offset + width <= bytes.count, "a message read past its end (a writer and reader that disagree)")
+        var v: T = 0
+        for k in 0..<width { v |= T(bytes[offset + k]) << (8 * k) }
+        offset += width
         return v
     }
 }
