@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "CDecode", dependencies: ["CKernels"]),
         .target(name: "Decode", dependencies: ["Model", "Tensor", "Data", "IO", "CDecode"]),
         .target(name: "Translation", dependencies: ["Decode", "ModelFiles", "Model", "Tensor", "Text", "Data", "IO", "MPI"]),
-        .target(name: "Train", dependencies: ["ModelFiles", "Translation", "Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO",
+        .target(name: "Train", dependencies: ["ModelFiles", "Translation", "Tensor", "Model", "Loss", "Data", "Eval", "Text", "IO", "MPI",
                                               "CVectorMath"]),
         // LibreTranslate's requests as its clients send them (no HTTP server: the fuzz target uses it).
         .target(name: "LibreTranslate"),
@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "TranslationTests", dependencies: ["Translation", "Decode", "ModelFiles", "Model", "Tensor", "Text", "IO", "nmt", "TestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["nmt", "Serve", "Translation", "ModelFiles", "TestSupport"]),
         // Runs the built `nmt` and the collectives under a real `mpirun -np 2/3`.
-        .testTarget(name: "MPITests", dependencies: ["MPI", "Translation", "Decode", "IO", "nmt", "MPICheck", "TestSupport"]),
+        .testTarget(name: "MPITests", dependencies: ["MPI", "Translation", "Decode", "ModelFiles", "Tensor", "IO", "nmt", "MPICheck", "TestSupport"]),
         .executableTarget(name: "MPICheck", dependencies: ["MPI", "IO"], path: "Tests/MPICheck"),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Text", "IO", "nmt", "TestSupport"]),
     ]

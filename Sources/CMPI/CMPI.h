@@ -28,6 +28,11 @@ static inline int nmt_mpi_allreduce_sum_float(float *values, int count) {
     return MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
 }
 
+/// Σ over the ranks, in place, in double precision.
+static inline int nmt_mpi_allreduce_sum_double(double *values, int count) {
+    return MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+}
+
 /// Starts Σ over the ranks in place (MPI_Iallreduce); the returned handle (owned: pass it to
 /// `nmt_mpi_wait` exactly once) is NULL when the start failed.
 static inline void *nmt_mpi_iallreduce_sum_float(float *values, int count) {

@@ -27,6 +27,9 @@ public struct Batch: Sendable {
     public var decoderTarget: [Int32]
     /// [B, T]: 1 for `y1 … yn` and `<eos>`, 0 for padding.
     public var targetWeights: [Float]
+    /// The row of the global batch that row 0 is: a rank's slice of it in data-parallel training
+    /// starts further on (dropout masks follow the global row).
+    public var firstRow = 0
 
     /// - Precondition: the arrays hold B·S, B·T, B·T and B·T elements (a wrong count is a bug in the
     ///   caller, not bad input).

@@ -30,6 +30,8 @@ public struct SampledSoftmax: TokenLoss {
         /// `columnOf[k]` is k's index in the current candidates, or −1 (reset after each call).
         var columnOf: [Int32]
         var sliceSquaredNorm = 0.0
+        var labelSliceSquaredNorm = 0.0
+        var candidateSlices: (weight: Matrix, bias: Matrix)?
         init(vocabularySize: Int) { columnOf = [Int32](repeating: -1, count: vocabularySize) }
     }
 
@@ -55,6 +57,24 @@ public struct SampledSoftmax: TokenLoss {
     /// merged rows; pass this to `GradientClipping.clipByGlobalNorm(_:maxNorm:slices:)` to clip
     /// as TF does.
     public var sliceSquaredNorm: Double { scratch.sliceSquaredNorm }
+
+    /// The last `forwardBackward`'s candidate slices before they were scattered into the store,
+    /// dW′ [S, H] and db′ [1, S] (views into its workspace, valid until the workspace is reset;
+    /// nil when no row had a weight), and the Σ of the squares of its label slices. Data-parallel
+    /// training sums both over the ranks, since the global batch's `sliceSquaredNorm` squares the
+    /// summed candidate slices: `candidateSquaredNorm` of the sums plus the summed label part.
+    public var candidateSlices: (weight: Matrix, bias: Matrix)? { scratch.candidateSlices }
+    public var labelSliceSquaredNorm: Double { scratch.labelSliceSquaredNorm }
+
+    /// Σ_j |dW′_j|² + db′_j², the candidates' share of `sliceSquaredNorm`.
+    public static func candidateSquaredNorm(weight: Matrix, bias: Matrix) -> Double {
+        precondition(bias.count == weight.rows, "\(bias.count) bias slices for \(weight.rows) weight slices")
+        var squares = 0.0
+        for j in 0..<weight.rows {
+            squares += Double(dot(weight.row(j), weight.row(j), count: weight.columns)) + Double(bias.base[j] * bias.base[j])
+        }
+        return squares
+    }
 
     /// Draws this call's candidates, then `forwardBackward(…, candidates:, …)`.
     public func forwardBackward(states: Matrix, labels: UnsafePointer<Int32>, weights: UnsafePointer<Float>, scale: Float,
@@ -82,6 +102,8 @@ public struct SampledSoftmax: TokenLoss {
         scratch.live.select(labels: labels, weights: weights, count: states.rows, vocabulary: vocabulary)
         let active = scratch.live.rows, rows = active.count
         scratch.sliceSquaredNorm = 0
+        scratch.labelSliceSquaredNorm = 0
+        scratch.candidateSlices = nil
         if rows == 0 { return (0, dStates) }
 
         let outputWeight = parameters.value(weight), outputBias = parameters.value(bias).base
@@ -92,7 +114,8 @@ public struct SampledSoftmax: TokenLoss {
         let inputs = scratch.live.gather(states, workspace: workspace)
         let candidateWeight = workspace.uninitialized(rows: sampled, columns: hidden)
         let candidateBias = workspace.uninitialized(rows: 1, columns: sampled).base
-        let biasSums = workspace.matrix(rows: 1, columns: sampled).base     // Σ_rows dLogits, for output.bias
+        let biasSumsMatrix = workspace.matrix(rows: 1, columns: sampled)   // Σ_rows dLogits, for output.bias
+        let biasSums = biasSumsMatrix.base
         let trueGradient = workspace.uninitialized(rows: 1, columns: rows).base
         scratch.columnOf.withUnsafeMutableBufferPointer { columnOf in
             for j in 0..<sampled {
@@ -132,26 +155,29 @@ public struct SampledSoftmax: TokenLoss {
         GEMM.multiply(logits, candidateWeight, into: dInputs)
         let dCandidateWeight = workspace.uninitialized(rows: sampled, columns: hidden)
         GEMM.multiply(logits, transposeA: true, inputs, into: dCandidateWeight)
-        var sliceSquares = 0.0
         scratch.columnOf.withUnsafeMutableBufferPointer { columnOf in
             for j in 0..<sampled {
                 let id = Int(candidates.ids[j])
                 addScaled(weightGradient.row(id), dCandidateWeight.row(j), 1, count: hidden)
                 biasGradient[id] += biasSums[j]
                 columnOf[id] = -1
-                sliceSquares += Double(dot(dCandidateWeight.row(j), dCandidateWeight.row(j), count: hidden))
-                    + Double(biasSums[j] * biasSums[j])
             }
         }
+        var sliceSquares = Self.candidateSquaredNorm(weight: dCandidateWeight, bias: biasSumsMatrix)
+        var labelSquares = 0.0
         for i in 0..<rows {
             let row = active[i], label = Int(labels[row]), dTrue = trueGradient[i]
             addScaled(dInputs.row(i), outputWeight.row(label), dTrue, count: hidden)
             addScaled(weightGradient.row(label), inputs.row(i), dTrue, count: hidden)
             biasGradient[label] += dTrue
             dStates.row(row).update(from: dInputs.row(i), count: hidden)
-            sliceSquares += Double(dTrue * dTrue) * (Double(dot(inputs.row(i), inputs.row(i), count: hidden)) + 1)
+            let square = Double(dTrue * dTrue) * (Double(dot(inputs.row(i), inputs.row(i), count: hidden)) + 1)
+            sliceSquares += square
+            labelSquares += square
         }
         scratch.sliceSquaredNorm = sliceSquares
+        scratch.labelSliceSquaredNorm = labelSquares
+        scratch.candidateSlices = (dCandidateWeight, biasSumsMatrix)
         return (loss, dStates)
     }
 

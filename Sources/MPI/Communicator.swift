@@ -66,6 +66,13 @@ public struct Communicator: Sendable {
         }
     }
 
+    /// Σ over the ranks of a few doubles (a step's loss, token count, squared norms), in place.
+    public func allreduceSum(_ values: inout [Double]) {
+        guard isDistributed, !values.isEmpty else { return }
+        let count = Int32(values.count)
+        Self.check(values.withUnsafeMutableBufferPointer { nmt_mpi_allreduce_sum_double($0.baseAddress!, count) }, "MPI_Allreduce")
+    }
+
     /// A started Σ (MPI_Iallreduce) of a buffer that must stay in place and untouched until
     /// `wait()` returns (a sum never waited for is waited for when the value goes).
     public final class PendingSum {

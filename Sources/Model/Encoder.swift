@@ -51,9 +51,9 @@ public struct Encoder: Sendable {
     /// - Parameters:
     ///   - source: [B, S] row-major ids, as `Batch.source` (left-padded).
     ///   - order: the sentence of each block of the results (a permutation of 0..<B).
-    ///   - dropout: drop probability between layers (0: none); random: its stream.
+    ///   - dropout: drop probability between layers (0: none); stream: where its masks come from.
     public func forward(source: [Int32], sentences B: Int, sourceLength S: Int, order: [Int], dropout: Float,
-                        random: inout SplitMix64, parameters: ParameterStore, workspace: Workspace) -> Cache {
+                        stream: DropoutStream = DropoutStream(seed: 0), parameters: ParameterStore, workspace: Workspace) -> Cache {
         precondition(order.count == B && source.count == B * S, "encoder: \(source.count) ids, \(order.count) blocks for \(B)×\(S)")
         let H = hidden
         let lengths = PackedSequences.leftPaddedLengths(source, rows: B, columns: S)
@@ -63,7 +63,7 @@ public struct Encoder: Sendable {
         sourceIds.withUnsafeBufferPointer {
             embedding.forward(ids: $0, into: lstmCache.layers[0].inputs.columns(0..<embedding.table.columns), parameters: parameters)
         }
-        lstm.forward(packing: packing, cache: &lstmCache, dropout: dropout, random: &random, parameters: parameters,
+        lstm.forward(packing: packing, cache: &lstmCache, dropout: dropout, stream: stream, parameters: parameters,
                      workspace: workspace)
 
         // The results per sentence, in the caller's order.

@@ -236,16 +236,17 @@ public struct LSTM: Sendable {
     }
 
     /// Runs every layer over every step; states start at zero.
-    /// - Parameters: dropout: drop probability between layers (0: none); random: its stream.
-    public func forward(packing: PackedSequences, cache: inout Cache, dropout: Float, random: inout SplitMix64,
+    /// - Parameters: dropout: drop probability between layers (0: none), masks drawn from `stream`
+    ///   (site `DropoutStream.encoder(layer:)`).
+    public func forward(packing: PackedSequences, cache: inout Cache, dropout: Float, stream: DropoutStream,
                         parameters: ParameterStore, workspace: Workspace) {
         for (l, layer) in layers.enumerated() {
             let layerCache = cache.layers[l]
             if l > 0 {
                 let below = cache.output(l - 1), destination = layerCache.inputs.columns(0..<layer.inputSize)
                 if dropout > 0 {
-                    let mask = Dropout.mask(rows: below.rows, columns: below.columns, probability: dropout,
-                                            random: &random, workspace: workspace)
+                    let mask = stream.mask(site: DropoutStream.encoder(layer: l), packing: packing, columns: below.columns,
+                                           probability: dropout, workspace: workspace)
                     cache.masks[l] = mask
                     Dropout.apply(mask, to: below, into: destination)
                 } else {

@@ -104,9 +104,8 @@ extension Seq2Seq {
             for (b, source) in sources.enumerated() {
                 Batch.placeSource(source, reverse: reverseSource, into: &padded, row: b, length: S)
             }
-            var random = SplitMix64(seed: 0)
             let encoded = model.encoder.forward(source: padded, sentences: B, sourceLength: S, order: Array(0..<B), dropout: 0,
-                                                random: &random, parameters: parameters, workspace: encoderWorkspace)
+                                                parameters: parameters, workspace: encoderWorkspace)
             decoding.attention = model.decoder.attention.prepare(sourceStates: encoded.sourceStates, sourceLength: S,
                                                                  start: encoded.start, rows: maximumRows, parameters: parameters,
                                                                  workspace: encoderWorkspace)

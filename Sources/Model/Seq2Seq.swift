@@ -64,7 +64,8 @@ public struct Seq2Seq: Sendable {
     }
 
     /// Runs the model over `batch`.
-    /// - Parameters: training: applies dropout (seeded by `dropoutSeed`, one stream per step).
+    /// - Parameters: training: applies dropout (a `DropoutStream` of `dropoutSeed`, one per step, and
+    ///   the batch's `firstRow`).
     public func forward(_ batch: Batch, parameters: ParameterStore, workspace: Workspace, training: Bool = false,
                         dropoutSeed: UInt64 = 0) -> Cache {
         let E = configuration.embedding, H = configuration.hidden, L = configuration.layers
@@ -73,11 +74,11 @@ public struct Seq2Seq: Sendable {
         let packing = PackedSequences(lengths: PackedSequences.weightedLengths(batch.targetWeights, rows: B, columns: T),
                                       steps: T, padding: .right)
         let dropout: Float = training ? configuration.dropout : 0
-        var random = SplitMix64(seed: dropoutSeed)
+        let stream = DropoutStream(seed: dropoutSeed, firstRow: batch.firstRow)
 
         // 1. The encoder, its results in the decoder's order.
         let encoded = encoder.forward(source: batch.source, sentences: B, sourceLength: S, order: packing.order, dropout: dropout,
-                                      random: &random, parameters: parameters, workspace: workspace)
+                                      stream: stream, parameters: parameters, workspace: workspace)
         let attention = decoder.attention.prepare(sourceStates: encoded.sourceStates, sourceLength: S, start: encoded.start,
                                                   rows: packing.rowCount, parameters: parameters, workspace: workspace)
 
@@ -94,7 +95,8 @@ public struct Seq2Seq: Sendable {
         var masks = [Matrix?](repeating: nil, count: L)
         if dropout > 0 {
             for l in 1..<L {
-                masks[l] = Dropout.mask(rows: packing.rowCount, columns: H, probability: dropout, random: &random, workspace: workspace)
+                masks[l] = stream.mask(site: DropoutStream.decoder(layer: l), packing: packing, columns: H, probability: dropout,
+                                       workspace: workspace)
             }
         }
 
@@ -127,7 +129,9 @@ public struct Seq2Seq: Sendable {
     /// Adds the gradients of every parameter except the output projection (the loss adds those).
     /// - Parameter dAttentionalStates: dL/dh̃ [B·T, H] in `cache.attentionalStates`' order (padding
     ///   rows are ignored: their h̃ is not computed).
-    public func backward(_ cache: Cache, dAttentionalStates: Matrix, parameters: ParameterStore, workspace: Workspace) {
+    /// - Parameter finished: called with `.decoder`, then `.encoder`, as soon as those gradients are complete.
+    public func backward(_ cache: Cache, dAttentionalStates: Matrix, parameters: ParameterStore, workspace: Workspace,
+                         finished: (Part) -> Void = { _ in }) {
         let E = configuration.embedding, H = configuration.hidden
         let packing = cache.decoderPacking, T = cache.targetLength, B = cache.batchSize
         precondition(dAttentionalStates.rows == B * T && dAttentionalStates.columns == H, "dAttentionalStates shape")
@@ -162,8 +166,11 @@ public struct Seq2Seq: Sendable {
         let dSourceStates = decoder.attention.finishBackward(queries: layers[layers.count - 1].stackOutputs, cache: attention,
                                                              gradients: gradients, parameters: parameters)
 
+        finished(.decoder)
+
         // 3. The encoder, from dL/dh̄ and the gradients of the states the decoder started from.
         encoder.backward(cache.encoder, dSourceStates: dSourceStates, dFinalHidden: dInitialHidden,
                          dFinalCells: dCells.map { $0.rows(0..<first) }, parameters: parameters, workspace: workspace)
+        finished(.encoder)
     }
 }

@@ -8,6 +8,7 @@ import IO
 import Loss
 import Model
 import ModelFiles
+import MPI
 import Tensor
 import Text
 import Translation
@@ -21,6 +22,11 @@ nonisolated(unsafe) private var stopRequested: Int32 = 0
 /// `training.svg` redrawn; `last.ckpt` at every evaluation, at the end and on SIGINT/SIGTERM.
 /// A run resumed from `last.ckpt` continues with the same data order, optimiser state and
 /// generators, so it ends with the parameters of a run that never stopped.
+///
+/// Data-parallel (`mpirun -np N nmt train`): every rank draws the same global batch from the
+/// shared seed and takes its slice of the rows; `TrainingStep` sums the gradients, and every rank
+/// takes the same step, so the parameters stay equal everywhere. Rank 0 alone logs, evaluates and
+/// writes checkpoints; every step the ranks agree on whether to stop, so none is left waiting.
 public final class Trainer {
     public struct Options: Sendable {
         public var maxMinutes: Double? = nil
@@ -32,6 +38,8 @@ public final class Trainer {
         public var bucketsLine: Int? = nil
         public var quiet = false
         public var threads = ParallelLines.defaultThreads
+        /// The ranks that train together (one process: `.single`).
+        public var communicator = Communicator.single
         public init() {}
     }
 
@@ -76,6 +84,10 @@ public final class Trainer {
         guard buckets.pairCount > 0 else {
             throw TrainingError.noPairsFit(path: options.recipePath ?? directory.configPath, line: options.bucketsLine)
         }
+        guard recipe.train.batchSize >= options.communicator.size else {
+            throw TrainingError.batchSmallerThanRanks(path: options.recipePath ?? directory.configPath,
+                                                      batchSize: recipe.train.batchSize, ranks: options.communicator.size)
+        }
         try MachineMemory.check(TrainingMemory.bytes(recipe: recipe, configuration: directory.configuration,
                                                      resuming: resume && FileSystem.exists(directory.checkpointPath(.last))),
                                 for: "training \(recipe.name) (batch \(recipe.train.batchSize))")
@@ -100,7 +112,8 @@ public final class Trainer {
         case .sgd: SGD(learningRate: rate)
         }
         training = TrainingStep(model: model, loss: loss, optimizer: optimizer, parameters: parameters,
-                                workspace: Workspace(), maxGradientNorm: Float(recipe.train.maxGradientNorm))
+                                workspace: Workspace(), maxGradientNorm: Float(recipe.train.maxGradientNorm),
+                                communicator: options.communicator)
         let sizes = buckets.members.map(\.count)
         order = BatchOrder(bucketSizes: sizes, batchSize: recipe.train.batchSize, seed: seed)
         state = TrainingState(order: order.state, learningRate: recipe.train.learningRate)
@@ -123,9 +136,13 @@ public final class Trainer {
         }
         average = recipe.train.average == .ema
             ? ExponentialMovingAverage(decay: recipe.train.emaDecay, startingAt: resumedAverage ?? parameters.values) : nil
-        try TrainingLog.keep(upTo: state.step, at: directory.logPath)
-        KeptCheckpoints.remove(in: directory.path, after: state.step)
+        if communicator.isRoot {
+            try TrainingLog.keep(upTo: state.step, at: directory.logPath)
+            KeptCheckpoints.remove(in: directory.path, after: state.step)
+        }
     }
+
+    var communicator: Communicator { options.communicator }
 
     /// Pairs of train that no bucket holds.
     public var droppedPairs: Int { buckets.dropped }
@@ -170,36 +187,44 @@ public final class Trainer {
         let prefetch = DispatchQueue(label: "nmt.batches")
         var nextBatch = makeBatch()
         var stopped = false
-        while state.step < maxSteps && state.elapsed < maxSeconds {
-            if stopRequested != 0 { stopped = true; break }
+        while state.step < maxSteps {
+            // Every rank stops at the same step: on a signal to any of them, or when any is out of time.
+            let stops = communicator.allreduce([stopRequested != 0 ? 1 : 0, state.elapsed >= maxSeconds ? 1 : 0], .max)
+            if stops[0] != 0 { stopped = true; break }
+            if stops[1] != 0 { break }
             let batch = nextBatch.wait()
             nextBatch = makeBatch(on: prefetch)
-            let (lossValue, tokens) = step(batch)
+            let result = step(batch)
             state.step += 1
             state.elapsed = elapsedBefore + (Clock.seconds() - start)
-            intervalLoss += lossValue * Double(batch.size)
-            intervalTokens += tokens
+            intervalLoss += result.loss * Double(recipe.train.batchSize)
+            intervalTokens += result.targetTokens
             if state.step % recipe.train.logEvery == 0 {
                 let now = Clock.seconds()
-                try logInterval(loss: intervalLoss, tokens: intervalTokens, seconds: now - intervalStart,
-                                maxSeconds: maxSeconds, maxSteps: maxSteps)
+                try agreeOnRoot {
+                    try logInterval(loss: intervalLoss, tokens: intervalTokens, seconds: now - intervalStart,
+                                    maxSeconds: maxSeconds, maxSteps: maxSteps)
+                }
                 intervalLoss = 0; intervalTokens = 0; intervalStart = now
             }
             if state.step % recipe.train.evalEvery == 0 {
-                try evaluate()
-                try saveCheckpoint()
+                try evaluateAndSave()
                 if outOfPatience { break }
             }
         }
         _ = nextBatch.wait()
         if stopped {
-            try saveCheckpoint()
-            note("stopped by a signal at step \(state.step); `nmt train --resume` continues from \(directory.checkpointPath(.last))")
+            try agreeOnRoot {
+                try saveCheckpoint()
+                note("stopped by a signal at step \(state.step); `nmt train --resume` continues from \(directory.checkpointPath(.last))")
+            }
             return false
         }
-        if state.step % recipe.train.evalEvery != 0 || state.curves.dev.last?.step != state.step { try evaluate() }
+        if state.step % recipe.train.evalEvery != 0 || state.curves.dev.last?.step != state.step {
+            try evaluateAndSave(saving: false)
+        }
         state.finished = true
-        try saveCheckpoint()
+        try agreeOnRoot { try saveCheckpoint() }
         if outOfPatience {
             note("stopped early: \(state.evaluationsSinceBest) evaluations without a better dev BLEU (train.patience)")
         }
@@ -213,12 +238,36 @@ public final class Trainer {
         recipe.train.patience > 0 && translatesDev && !devReferences.isEmpty && state.evaluationsSinceBest >= recipe.train.patience
     }
 
-    /// One optimisation step; returns the batch's loss (weighted CE / B) and its target tokens.
-    func step(_ batch: Batch) -> (Double, Double) {
-        let result = training(batch, dropoutSeed: UInt64(recipe.train.seed) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(state.step))
+    /// One optimisation step on the global batch (this rank's slice of it).
+    func step(_ batch: Batch) -> TrainingStep.Result {
+        let result = training(batch, globalSize: recipe.train.batchSize,
+                              dropoutSeed: UInt64(recipe.train.seed) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(state.step))
         average?.update(toward: parameters, step: state.step + 1)
         if let sampler { state.samplerState = sampler.state }
-        return (result.loss, batch.targetWeights.reduce(0.0) { $0 + Double($1) })
+        return result
+    }
+
+    /// Runs `body` on rank 0 alone (logs, evaluation, checkpoints), the ranks agreeing on whether
+    /// it failed, so that an error there (a full disk) ends every rank with its message.
+    private func agreeOnRoot(_ body: () throws -> Void) throws {
+        try communicator.agree { if communicator.isRoot { try body() } }
+    }
+
+    /// Evaluates and saves `last.ckpt` (`saving`) on rank 0; every rank then takes rank 0's
+    /// decisions (learning rate, patience), which the optimizer's step must agree on.
+    private func evaluateAndSave(saving: Bool = true) throws {
+        try agreeOnRoot {
+            try evaluate()
+            if saving { try saveCheckpoint() }
+        }
+        guard communicator.isDistributed else { return }
+        let shared = communicator.broadcast(Array("\(state.learningRate) \(state.evaluationsSinceBest) \(state.bestBLEU)".utf8))
+        let fields = String(decoding: shared, as: UTF8.self).split(separator: " ").compactMap { Double($0) }
+        precondition(fields.count == 3, "rank 0's evaluation did not arrive")
+        state.learningRate = fields[0]
+        state.evaluationsSinceBest = Int(fields[1])
+        state.bestBLEU = fields[2]
+        optimizer.learningRate = Float(state.learningRate)
     }
 
     /// A batch being built (or already built).
@@ -229,18 +278,27 @@ public final class Trainer {
         func wait() -> Batch { done.wait(); done.signal(); return batch! }
     }
 
-    /// Draws the next batch. The saved order position is the one *before* it: a checkpoint taken
-    /// while it is pending makes a resumed run draw it again rather than skip it.
+    /// Draws the next batch (this rank's slice of its rows). The saved order position is the one
+    /// *before* it: a checkpoint taken while it is pending makes a resumed run draw it again
+    /// rather than skip it.
     private func makeBatch(on queue: DispatchQueue? = nil) -> PendingBatch {
         state.order = order.state
         let (bucket, positions) = order.next()
         let pending = PendingBatch()
-        let indices = positions.map { buckets.members[bucket][$0] }
+        let slice = Self.slice(rows: positions.count, rank: communicator.rank, ranks: communicator.size)
+        let indices = positions[slice].map { buckets.members[bucket][$0] }
         let build: @Sendable () -> Void = { [buckets, train, reverse = recipe.data.reverseSource] in
-            pending.fulfil(buckets.batch(indices, bucket: bucket, corpus: train, reverseSource: reverse))
+            var batch = buckets.batch(indices, bucket: bucket, corpus: train, reverseSource: reverse)
+            batch.firstRow = slice.lowerBound
+            pending.fulfil(batch)
         }
         if let queue { queue.async(execute: build) } else { build() }
         return pending
+    }
+
+    /// Rank `rank`'s rows of a global batch: ⌊rows·rank/ranks⌋ ..< ⌊rows·(rank+1)/ranks⌋.
+    static func slice(rows: Int, rank: Int, ranks: Int) -> Range<Int> {
+        (rows * rank / ranks)..<(rows * (rank + 1) / ranks)
     }
 
     // MARK: - Evaluation
@@ -342,24 +400,30 @@ public final class Trainer {
                            ("elapsed_seconds", .double(state.elapsed)), ("remaining_seconds", .double(max(0, left)))]))
     }
 
-    /// One line more in `log.jsonl`; a failed write stops the run like a failed checkpoint.
+    /// One line more in `log.jsonl`, with `"ranks": N` under mpirun; a failed write stops the run
+    /// like a failed checkpoint.
     private func appendLog(_ entry: JSON) throws {
+        var entry = entry
+        if communicator.isDistributed, case .object(let fields) = entry { entry = .object(fields + [("ranks", .int(communicator.size))]) }
         try OutputFile.append(Array((entry.rendered() + "\n").utf8), to: directory.logPath)
     }
 
     private func note(_ line: String) {
-        if !options.quiet { FileSystem.printError("train: " + line) }
+        if !options.quiet && communicator.isRoot { FileSystem.printError("train: " + line) }
     }
 }
 
 public enum TrainingError: UserError, Equatable {
     case noPairsFit(path: String, line: Int?)
     case noTrainingPairs
+    case batchSmallerThanRanks(path: String, batchSize: Int, ranks: Int)
 
     public var description: String {
         switch self {
         case .noTrainingPairs:
             return "no training pairs are left after preparation (see report.json in the prepared data for why they were dropped)"
+        case .batchSmallerThanRanks(let path, let batchSize, let ranks):
+            return "\(path): train.batch_size \(batchSize) is smaller than the \(ranks) ranks it is shared among; use fewer ranks"
         case .noPairsFit(let path, let line):
             return "\(path)\(line.map { ":\($0)" } ?? ""): no training pair fits data.buckets; raise the bucket sizes"
         }

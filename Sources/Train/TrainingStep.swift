@@ -1,12 +1,18 @@
 import Data
 import Loss
 import Model
+import MPI
 import Tensor
 
 /// One optimisation step of a seq2seq model, as `nmt train` and `nmt bench train` take it:
 /// gradients zeroed, forward, the token loss and its gradient, backward, clipping by global norm
 /// (the sampled output rows counted as TF counts an IndexedSlices gradient), then the optimizer's
 /// update, skipped when the norm is not finite.
+///
+/// Under data-parallel training each rank passes its slice of the global batch; the gradients
+/// are summed over the ranks (overlapped with the backward pass, `GradientExchange`) before the
+/// clipping, which every rank then applies alike with the optimizer, so the parameters stay equal
+/// on every rank without being sent.
 public struct TrainingStep {
     public let model: Seq2Seq
     public let loss: any TokenLoss
@@ -14,31 +20,67 @@ public struct TrainingStep {
     public let parameters: ParameterStore
     public let workspace: Workspace
     public var maxGradientNorm: Float
+    /// The ranks whose gradients each step sums (one process: `.single`).
+    public var communicator: Communicator { exchange?.communicator ?? .single }
+    let exchange: GradientExchange?
 
     public init(model: Seq2Seq, loss: any TokenLoss, optimizer: any Optimizer, parameters: ParameterStore,
-                workspace: Workspace, maxGradientNorm: Float) {
+                workspace: Workspace, maxGradientNorm: Float, communicator: Communicator = .single) {
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
         self.parameters = parameters
         self.workspace = workspace
         self.maxGradientNorm = maxGradientNorm
+        let sampled = (loss as? SampledSoftmax).map { (count: $0.numSampled, hidden: $0.weight.columns) }
+        exchange = communicator.isDistributed
+            ? GradientExchange(communicator: communicator, parameters: parameters, sampled: sampled) : nil
     }
 
-    /// Takes the step on `batch`; returns its loss (weighted cross-entropy / sentences) and the
-    /// gradients' global norm before clipping.
+    /// What a step returns.
+    public struct Result: Sendable {
+        /// The global batch's weighted cross-entropy / sentences.
+        public var loss: Double
+        /// The global batch's target tokens (Σ target weights).
+        public var targetTokens: Double
+        /// The gradients' global norm before clipping.
+        public var norm: Float
+    }
+
+    /// Takes the step on `batch`: the whole batch, or under data-parallel training this rank's
+    /// slice of a global batch of `globalSize` sentences (its rows starting at `batch.firstRow`).
     /// - Parameter dropoutSeed: the step's dropout stream (ignored when the model has none).
     @discardableResult
-    public func callAsFunction(_ batch: Batch, dropoutSeed: UInt64 = 0) -> (loss: Double, norm: Float) {
+    public func callAsFunction(_ batch: Batch, globalSize: Int? = nil, dropoutSeed: UInt64 = 0) -> Result {
+        guard let exchange else {
+            let value = Self.lossAndGradients(batch, model: model, loss: loss, parameters: parameters, workspace: workspace,
+                                              dropoutSeed: dropoutSeed)
+            let norm = clipAndUpdate(sliceSquaredNorm: (loss as? SampledSoftmax)?.sliceSquaredNorm)
+            return Result(loss: value, targetTokens: batch.targetWeights.reduce(0.0) { $0 + Double($1) }, norm: norm)
+        }
+        let sampled = loss as? SampledSoftmax
         let value = Self.lossAndGradients(batch, model: model, loss: loss, parameters: parameters, workspace: workspace,
-                                          dropoutSeed: dropoutSeed)
+                                          dropoutSeed: dropoutSeed, scale: 1 / Float(globalSize ?? batch.size)) { part in
+            exchange.sum(part)
+            if part == .output, let sampled { exchange.sumSlices(of: sampled) }
+        }
+        exchange.wait()
+        var sums = [value, batch.targetWeights.reduce(0.0) { $0 + Double($1) }, sampled?.labelSliceSquaredNorm ?? 0]
+        exchange.communicator.allreduceSum(&sums)
+        let norm = clipAndUpdate(sliceSquaredNorm: sampled.map { _ in exchange.candidateSquaredNorm + sums[2] })
+        return Result(loss: sums[0], targetTokens: sums[1], norm: norm)
+    }
+
+    /// Clips by the global norm (with sampled softmax's output rows counted as TF's slices) and
+    /// updates when the norm is finite; returns the norm.
+    private func clipAndUpdate(sliceSquaredNorm: Double?) -> Float {
         var slices: [GradientClipping.Slices] = []
-        if let sampled = loss as? SampledSoftmax {
-            slices = [GradientClipping.Slices(views: [model.outputWeight, model.outputBias], squaredNorm: sampled.sliceSquaredNorm)]
+        if let sliceSquaredNorm {
+            slices = [GradientClipping.Slices(views: [model.outputWeight, model.outputBias], squaredNorm: sliceSquaredNorm)]
         }
         let norm = GradientClipping.clipByGlobalNorm(parameters, maxNorm: maxGradientNorm, slices: slices)
         if norm.isFinite { optimizer.update(parameters) }
-        return (value, norm)
+        return norm
     }
 
     /// The step's first half, which tests and benchmarks take alone: the workspace reset and the
@@ -49,11 +91,13 @@ public struct TrainingStep {
     ///   - weights: the loss's weight of each target position (default the batch's `targetWeights`).
     ///   - scale: multiplies every cross-entropy (default 1 / sentences).
     ///   - zeroingGradients: false adds this batch's gradients to those already in the store.
+    ///   - finished: called with each `Seq2Seq.Part` as soon as its gradients are complete.
     /// - Returns: Σ weights·CE·scale.
     @discardableResult
     public static func lossAndGradients(_ batch: Batch, model: Seq2Seq, loss: some TokenLoss, parameters: ParameterStore,
                                         workspace: Workspace, training: Bool = true, dropoutSeed: UInt64 = 0,
-                                        weights: [Float]? = nil, scale: Float? = nil, zeroingGradients: Bool = true) -> Double {
+                                        weights: [Float]? = nil, scale: Float? = nil, zeroingGradients: Bool = true,
+                                        finished: (Seq2Seq.Part) -> Void = { _ in }) -> Double {
         workspace.reset()
         if zeroingGradients { parameters.zeroGradients() }
         let cache = model.forward(batch, parameters: parameters, workspace: workspace, training: training, dropoutSeed: dropoutSeed)
@@ -63,7 +107,8 @@ public struct TrainingStep {
                                      scale: scale ?? 1 / Float(batch.size), parameters: parameters, workspace: workspace)
             }
         }
-        model.backward(cache, dAttentionalStates: result.dStates, parameters: parameters, workspace: workspace)
+        finished(.output)
+        model.backward(cache, dAttentionalStates: result.dStates, parameters: parameters, workspace: workspace, finished: finished)
         return result.loss
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Data
 import IO
 import ModelFiles
+import MPI
 import Text
 import Train
 
@@ -50,12 +51,31 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Under mpirun every rank trains its share of each batch; rank 0 alone prepares the data
+        // and the model directory, which the others then read. Each stage ends with the ranks
+        // agreeing on whether it failed anywhere, so an error is one line and no rank is left waiting.
+        let world = Communicator.world
+        let recipe = try world.agree { try loadRecipe() }
+        let modelPath = out ?? "models/\(recipe.name)"
+        let prepared = dataDirectory ?? "data/\(recipe.name)"
+        let created = try world.agree { world.isRoot ? try setUp(recipe, modelPath: modelPath, prepared: prepared) : nil }
+        let trainer = try world.agree {
+            try makeTrainer(recipe, directory: try created ?? ModelDirectory(path: modelPath), prepared: prepared, communicator: world)
+        }
+        if try !trainer.run() { throw ExitCode(130) }
+    }
+
+    private func loadRecipe() throws -> Recipe {
         var recipe = try Recipe(contentsOf: self.recipe)
         if let seed { recipe.train.seed = seed }
+        return recipe
+    }
+
+    /// Prepares the data (or reuses it) and creates or reopens the model directory.
+    private func setUp(_ recipe: Recipe, modelPath: String, prepared: String) throws -> ModelDirectory {
         // Before preparing the data: the recipe's vocabulary sizes bound the model's.
         try MachineMemory.check(TrainingMemory.bytes(recipe: recipe, configuration: recipe.largestConfiguration, resuming: resume),
                                 for: "training \(recipe.name) (batch \(recipe.train.batchSize))")
-        let modelPath = out ?? "models/\(recipe.name)"
         let lastCheckpoint = modelPath + "/last.ckpt"
         if FileSystem.exists(lastCheckpoint) && !resume {
             throw TrainCommandError.modelExists(path: modelPath)
@@ -65,7 +85,6 @@ struct TrainCommand: ParsableCommand {
         if resume && FileSystem.exists(lastCheckpoint) { try checkResumed(recipe, modelPath: modelPath) }
 
         // 1. Data, prepared (or reused) with the recipe's settings.
-        let prepared = dataDirectory ?? "data/\(recipe.name)"
         let data = recipe.data
         let options = PrepareOptions(sourceLanguage: data.source, targetLanguage: data.target, maxLength: data.maxLength,
                                      bpeMerges: data.bpeMerges, sourceVocabularySize: data.sourceVocabulary,
@@ -76,16 +95,20 @@ struct TrainCommand: ParsableCommand {
         let (src, tgt) = (recipe.data.source, recipe.data.target)
 
         // 2. The model directory: reopened to resume, else created from the prepared vocabularies.
-        let directory: ModelDirectory
         if resume && FileSystem.exists(lastCheckpoint) {
-            directory = try ModelDirectory(path: modelPath)
+            return try ModelDirectory(path: modelPath)
         } else {
-            directory = try ModelDirectory.create(
+            return try ModelDirectory.create(
                 path: modelPath, recipe: recipe,
                 sourceVocabulary: try Vocabulary(contentsOf: "\(prepared)/vocab.\(src)"),
                 targetVocabulary: try Vocabulary(contentsOf: "\(prepared)/vocab.\(tgt)"),
                 codes: recipe.data.bpeMerges > 0 ? try BPECodes(contentsOf: "\(prepared)/bpe.codes") : nil)
         }
+    }
+
+    /// Reads the prepared corpus and makes the trainer (on every rank).
+    private func makeTrainer(_ recipe: Recipe, directory: ModelDirectory, prepared: String, communicator: Communicator) throws -> Trainer {
+        let (src, tgt) = (recipe.data.source, recipe.data.target)
         let train = try ParallelCorpus(sourcePath: "\(prepared)/train.\(src)", targetPath: "\(prepared)/train.\(tgt)",
                                        sourceVocabulary: directory.sourceVocabulary, targetVocabulary: directory.targetVocabulary)
         let devSource = "\(prepared)/dev.\(src)"
@@ -105,9 +128,9 @@ struct TrainCommand: ParsableCommand {
         trainerOptions.bucketsLine = recipe.bucketsLine
         trainerOptions.quiet = common.quiet
         trainerOptions.threads = common.threads
-        let trainer = try Trainer(directory: directory, train: train, dev: dev, devReferences: references,
-                                  resume: resume, options: trainerOptions)
-        if try !trainer.run() { throw ExitCode(130) }
+        trainerOptions.communicator = communicator
+        return try Trainer(directory: directory, train: train, dev: dev, devReferences: references, resume: resume,
+                           options: trainerOptions)
     }
 
     /// A resumed run goes on with its model directory's `config.yaml`: a recipe that changes the

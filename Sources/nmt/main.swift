@@ -42,13 +42,13 @@ enum Entry {
     }
 }
 
-/// Under `mpirun -np N` (N > 1) only `nmt translate` shares its work between the ranks; any
-/// other command would run N times over the same files (N trainings writing one model
-/// directory), so it is one error line instead. Reads mpirun's environment: MPI is not started.
+/// Under `mpirun -np N` (N > 1) only `nmt translate` and `nmt train` share their work between
+/// the ranks; any other command would run N times over the same files, so it is one error line
+/// instead. Reads mpirun's environment: MPI is not started.
 private func refuseSeveralRanks(_ command: any ParsableCommand) throws {
     guard Communicator.startedByMPIRun(environment: { getenv($0).map { String(cString: $0) } }),
           let size = getenv("OMPI_COMM_WORLD_SIZE").flatMap({ Int(String(cString: $0)) }), size > 1,
-          !(command is TranslateCommand) else { return }
+          !(command is TranslateCommand), !(command is TrainCommand) else { return }
     throw SeveralRanksError(command: type(of: command).configuration.commandName ?? "nmt", ranks: size)
 }
 
@@ -57,7 +57,7 @@ struct SeveralRanksError: UserError {
     var ranks: Int
 
     var description: String {
-        "nmt \(command) runs in one process; under mpirun (\(ranks) ranks) only nmt translate shares its work: run nmt \(command) without mpirun"
+        "nmt \(command) runs in one process; under mpirun (\(ranks) ranks) only nmt train and nmt translate share their work: run nmt \(command) without mpirun"
     }
 }
 

@@ -23,35 +23,51 @@ enum MPIRun {
     /// `mpirun -np ranks program arguments` (or mpirun's own `arguments` with `raw`, for
     /// MPMD `A : B`), standard input from `stdin`.
     static func run(ranks: Int, _ program: String, _ arguments: [String], stdin: String? = nil, raw: [String]? = nil) throws -> Result {
-        let scratch = try TemporaryDirectory()
-        let output = scratch.url.appendingPathComponent("stdout"), errors = scratch.url.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let job = try Job(ranks: ranks, program, arguments, stdin: stdin, raw: raw)
+        return try job.wait()
+    }
+
+    /// An `mpirun` job started and not yet waited for.
+    final class Job {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        // -q: without mpirun's own notes on a failing job, stderr is what the ranks wrote.
-        process.arguments = ["-q", "--oversubscribe"] + (raw ?? (["-np", String(ranks), program] + arguments))
-        var environment = ProcessInfo.processInfo.environment
-        environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
-        environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-        // Shared memory and the loopback only: no probing of other interfaces, no warnings about them.
-        environment["OMPI_MCA_btl"] = "self,vader,tcp"
-        environment["OMPI_MCA_btl_tcp_if_include"] = "lo"
-        environment["OMPI_MCA_oob_tcp_if_include"] = "lo"
-        process.environment = environment
-        if let stdin {
-            let input = scratch.url.appendingPathComponent("stdin")
-            try Data(stdin.utf8).write(to: input)
-            process.standardInput = try FileHandle(forReadingFrom: input)
-        } else {
-            process.standardInput = FileHandle.nullDevice
+        private let scratch: TemporaryDirectory
+        private let output: URL, errors: URL
+        private let start = Date()
+
+        init(ranks: Int, _ program: String, _ arguments: [String], stdin: String? = nil, raw: [String]? = nil) throws {
+            let scratch = try TemporaryDirectory()
+            self.scratch = scratch
+            output = scratch.url.appendingPathComponent("stdout"); errors = scratch.url.appendingPathComponent("stderr")
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            process.executableURL = URL(fileURLWithPath: MPIRun.path!)
+            // -q: without mpirun's own notes on a failing job, stderr is what the ranks wrote.
+            process.arguments = ["-q", "--oversubscribe"] + (raw ?? (["-np", String(ranks), program] + arguments))
+            var environment = ProcessInfo.processInfo.environment
+            environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+            environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+            // Shared memory and the loopback only: no probing of other interfaces, no warnings about them.
+            environment["OMPI_MCA_btl"] = "self,vader,tcp"
+            environment["OMPI_MCA_btl_tcp_if_include"] = "lo"
+            environment["OMPI_MCA_oob_tcp_if_include"] = "lo"
+            process.environment = environment
+            if let stdin {
+                let input = scratch.url.appendingPathComponent("stdin")
+                try Data(stdin.utf8).write(to: input)
+                process.standardInput = try FileHandle(forReadingFrom: input)
+            } else {
+                process.standardInput = FileHandle.nullDevice
+            }
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            process.standardError = try FileHandle(forWritingTo: errors)
+            try process.run()
         }
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        let start = Date()
-        try process.run()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: [UInt8](try Data(contentsOf: output)),
-                      stderr: String(decoding: try Data(contentsOf: errors), as: UTF8.self), seconds: Date().timeIntervalSince(start))
+
+        /// Waits for mpirun to exit.
+        func wait() throws -> Result {
+            process.waitUntilExit()
+            return Result(status: process.terminationStatus, stdout: [UInt8](try Data(contentsOf: output)),
+                          stderr: String(decoding: try Data(contentsOf: errors), as: UTF8.self), seconds: Date().timeIntervalSince(start))
+        }
     }
 }

@@ -82,16 +82,16 @@ struct ShardedTranslateTests {
         #expect(run.stderr == "nmt: error: --beam must be in 1...256, not 0\n")
     }
 
-    /// Commands that do not share their work refuse several ranks (two trainings would write
-    /// one model directory): one line, status 1, nothing written.
+    /// Commands that do not share their work refuse several ranks (two preparations would write
+    /// one directory): one line, status 1, nothing written.
     @Test func otherCommandsRefuseSeveralRanks() throws {
         let scratch = try TemporaryDirectory()
-        let recipe = NmtProcess.root.appendingPathComponent("recipes/tiny.yaml").path
-        let run = try MPIRun.run(ranks: 2, NmtProcess.executable, ["train", "--recipe", recipe, "--out", scratch.path("model"),
-                                                                   "--data", scratch.path("data")])
+        let corpus = NmtProcess.root.appendingPathComponent("corpora/ddtp-en-fr").path
+        let run = try MPIRun.run(ranks: 2, NmtProcess.executable, ["prepare", "--src-lang", "en", "--tgt-lang", "fr",
+                                                                   "--corpus", corpus, "--out", scratch.path("data")])
         #expect(run.status == 1)
-        #expect(run.stderr == "nmt: error: nmt train runs in one process; under mpirun (2 ranks) only nmt translate shares its work: run nmt train without mpirun\n")
-        #expect(!FileManager.default.fileExists(atPath: scratch.path("model")) && !FileManager.default.fileExists(atPath: scratch.path("data")))
+        #expect(run.stderr == "nmt: error: nmt prepare runs in one process; under mpirun (2 ranks) only nmt train and nmt translate share their work: run nmt prepare without mpirun\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("data")))
         let one = try MPIRun.run(ranks: 1, NmtProcess.executable, ["score", "--ref", Self.input, "--hyp", Self.input])
         #expect(one.status == 0, "\(one.stderr)")
     }

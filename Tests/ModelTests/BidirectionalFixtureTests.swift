@@ -57,10 +57,9 @@ import Train
         // The encoder, its blocks in batch order.
         let workspace = Workspace()
         defer { withExtendedLifetime(workspace) {} }
-        var random = SplitMix64(seed: 0)
         let B = b.size, S = b.sourceLength, H = c.hidden
         let encoded = model.encoder.forward(source: b.source, sentences: B, sourceLength: S, order: Array(0..<B), dropout: 0,
-                                            random: &random, parameters: store, workspace: workspace)
+                                            parameters: store, workspace: workspace)
         var worst = 0.0
         func compare(_ ours: Matrix, _ reference: [Double], _ what: String) {
             for i in 0..<ours.rows {

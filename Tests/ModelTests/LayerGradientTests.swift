@@ -57,8 +57,8 @@ import Tensor
             workspace.reset()
             var cache = lstm.makeCache(rows: rows, workspace: workspace)
             cache.layers[0].inputs.columns(0..<E).copy(from: inputs)
-            var generator = SplitMix64(seed: 0)
-            lstm.forward(packing: packing, cache: &cache, dropout: 0, random: &generator, parameters: store, workspace: workspace)
+            lstm.forward(packing: packing, cache: &cache, dropout: 0, stream: DropoutStream(seed: 0), parameters: store,
+                         workspace: workspace)
             return cache
         }
         func loss() -> Double {

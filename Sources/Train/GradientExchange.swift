@@ -1,0 +1,94 @@
+import Dispatch
+import IO
+import Loss
+import Model
+import MPI
+import Tensor
+
+/// The sum over the ranks of data-parallel training's gradients, overlapped with the backward
+/// pass: each `Seq2Seq.Part` is handed over as soon as its gradients are complete and summed in
+/// place (MPI_Allreduce) on a thread of its own while this one computes the next part, as
+/// Horovod's background thread does. (Open MPI's nonblocking collectives progress only inside MPI
+/// calls, which the computing thread does not make.) One thread at a time calls MPI: this queue's
+/// during the backward pass, the caller's after `wait()`.
+final class GradientExchange {
+    let communicator: Communicator
+    private let parameters: ParameterStore
+    private let ranges: [[Range<Int>]]
+    private let queue = DispatchQueue(label: "nmt.allreduce")
+    private let group = DispatchGroup()
+    /// Sampled softmax's candidate slices dW′ [S, H] then db′ [S], copied out of the workspace:
+    /// every rank sums a buffer of the same size even when it had no slices.
+    private let slices: FloatBuffer
+    let sampledShape: (count: Int, hidden: Int)
+    /// Bytes this rank has summed, and seconds the exchange thread spent in MPI, since the start.
+    private let counters = Counters()
+
+    init(communicator: Communicator, parameters: ParameterStore, sampled: (count: Int, hidden: Int)?) {
+        self.communicator = communicator
+        self.parameters = parameters
+        ranges = Seq2Seq.Part.allCases.map { Seq2Seq.ranges(of: $0, in: parameters.layout) }
+        sampledShape = sampled ?? (0, 0)
+        slices = FloatBuffer(count: sampledShape.count * (sampledShape.hidden + 1))
+    }
+
+    /// Starts summing `part`'s gradients.
+    func sum(_ part: Seq2Seq.Part) {
+        let index = Seq2Seq.Part.allCases.firstIndex(of: part)!
+        for range in ranges[index] { start(Region(base: parameters.gradients.pointer + range.lowerBound, count: range.count)) }
+    }
+
+    /// Copies sampled softmax's candidate slices (zeros when it had none) and starts summing them.
+    func sumSlices(of loss: SampledSoftmax) {
+        let S = sampledShape.count, H = sampledShape.hidden
+        withExtendedLifetime(slices) {
+            let buffer = slices.pointer
+            if let (weight, bias) = loss.candidateSlices {
+                precondition(weight.rows == S && weight.columns == H, "candidate slices [\(weight.rows), \(weight.columns)], expected [\(S), \(H)]")
+                for j in 0..<S { (buffer + j * H).update(from: weight.row(j), count: H) }
+                (buffer + S * H).update(from: bias.base, count: S)
+            } else {
+                buffer.update(repeating: 0, count: S * (H + 1))
+            }
+            start(Region(base: buffer, count: S * (H + 1)))
+        }
+    }
+
+    /// The summed candidate slices, after `wait()`: Σ of their squares, as `SampledSoftmax.sliceSquaredNorm` counts them.
+    var candidateSquaredNorm: Double {
+        let S = sampledShape.count, H = sampledShape.hidden
+        return withExtendedLifetime(slices) {
+            SampledSoftmax.candidateSquaredNorm(weight: Matrix(slices.pointer, rows: S, columns: H),
+                                                bias: Matrix(slices.pointer + S * H, rows: 1, columns: S))
+        }
+    }
+
+    /// Blocks until every started sum is in place.
+    func wait() { group.wait() }
+
+    var bytes: Int { counters.lock.withLock { counters.bytes } }
+    var seconds: Double { counters.lock.withLock { counters.seconds } }
+
+    private func start(_ region: Region) {
+        queue.async(group: group) { [communicator, counters, parameters, slices] in
+            let start = Clock.seconds()
+            withExtendedLifetime((parameters, slices)) {
+                communicator.allreduceSum(UnsafeMutableBufferPointer(start: region.base, count: region.count))
+            }
+            let seconds = Clock.seconds() - start
+            counters.lock.withLock { counters.bytes += region.count * 4; counters.seconds += seconds }
+        }
+    }
+
+    /// A stretch of a buffer that the exchange owner keeps alive.
+    private struct Region: @unchecked Sendable {
+        var base: UnsafeMutablePointer<Float>
+        var count: Int
+    }
+
+    private final class Counters: @unchecked Sendable {
+        let lock = Lock()
+        var bytes = 0
+        var seconds = 0.0
+    }
+}
