@@ -16,7 +16,7 @@ struct DataParallelTrainTests {
     final class Setting {
         let scratch: TemporaryDirectory
         let recipe: String
-        init(steps: Int = 30) throws {
+        init(steps: Int = 30, evalEvery: Int = 1000) throws {
             scratch = try TemporaryDirectory()
             let corpus = scratch.path("corpus")
             try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
@@ -36,7 +36,7 @@ struct DataParallelTrainTests {
                      buckets: [[10, 12], [20, 22]]}
             model:  {embedding: 16, hidden: 16, layers: 2, attention: general, input_feeding: true, dropout: 0.3}
             train:  {loss: sampled, num_sampled: 40, optimizer: adam, learning_rate: 0.01, decay: 0.5,
-                     max_gradient_norm: 1.0, batch_size: 12, max_minutes: 10, max_steps: \(steps), eval_every: 1000, log_every: 5, seed: 3}
+                     max_gradient_norm: 1.0, batch_size: 12, max_minutes: 10, max_steps: \(steps), eval_every: \(evalEvery), log_every: 5, seed: 3}
             decode: {beam: 1, length_penalty: 1.0, max_length_ratio: 2.0}
             """.write(toFile: recipe, atomically: true, encoding: .utf8)
         }
@@ -123,5 +123,78 @@ struct DataParallelTrainTests {
                                     ["train", "--recipe", small, "--out", setting.scratch.path("s"), "--data", setting.scratch.path("data"), "--quiet"])
         #expect(failed.status == 1)
         #expect(failed.stderr == "nmt: error: \(small): train.batch_size 1 is smaller than the 2 ranks it is shared among; use fewer ranks\n")
+    }
+}
+
+/// Faults: a rank killed outright ends the job, and SIGTERM to mpirun stops every rank at one step
+/// with a checkpoint; both leave a `last.ckpt` that `--resume` continues.
+@Suite(.enabled(if: MPIRun.path != nil, "mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev)"),
+       .serialized)
+struct DataParallelFaultTests {
+    typealias Setting = DataParallelTrainTests.Setting
+
+    /// The pid of `rank` of a running training into `model` (from /proc: the rank's environment).
+    static func pid(ofRank rank: Int, training model: String) -> pid_t? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = pid_t(entry),
+                  let command = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                  String(decoding: command, as: UTF8.self).contains(model),
+                  let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
+            let variables = environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if variables.contains("OMPI_COMM_WORLD_RANK=\(rank)") { return pid }
+        }
+        return nil
+    }
+
+    /// Waits up to `seconds` for `condition`.
+    static func wait(_ seconds: Double, until condition: () -> Bool) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if condition() { return true }
+            usleep(100_000)
+        }
+        return condition()
+    }
+
+    @Test func aKilledRankEndsTheJob() throws {
+        let setting = try Setting(steps: 1_000_000, evalEvery: 10)
+        let model = setting.scratch.path("killed")
+        let job = try MPIRun.Job(ranks: 2, NmtProcess.executable, setting.arguments("killed"), quiet: false)
+        defer { if job.process.isRunning { job.process.terminate() } }
+        #expect(Self.wait(120) { FileManager.default.fileExists(atPath: "\(model)/last.ckpt") }, "no checkpoint")
+        let victim = try #require(Self.pid(ofRank: 1, training: model))
+        kill(victim, SIGKILL)
+        let killed = Date()
+        let result = try job.wait()
+        #expect(Date().timeIntervalSince(killed) < 15, "the job took \(Date().timeIntervalSince(killed)) s to end")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("process rank 1") && result.stderr.contains("signal 9"), "\(result.stderr)")
+        _ = try Checkpoint(contentsOf: "\(model)/last.ckpt")
+        let resumed = try MPIRun.run(ranks: 2, NmtProcess.executable, setting.arguments("killed", ["--resume", "--max-minutes", "0.05"]))
+        #expect(resumed.status == 0 && resumed.stderr.isEmpty, "\(resumed.stderr)")
+    }
+
+    /// mpirun sends SIGTERM to the ranks `odls_base_sigkill_timeout` seconds (default 1) after it
+    /// gets one, then SIGKILL as long after: 5 leaves the ranks time to agree and save.
+    @Test func sigtermToMPIRunSavesAndStops() throws {
+        let setting = try Setting(steps: 1_000_000)
+        let model = setting.scratch.path("stopped")
+        let arguments = setting.arguments("stopped", ["--max-minutes", "2"]).filter { $0 != "--quiet" }
+        let job = try MPIRun.Job(ranks: 2, NmtProcess.executable, arguments,
+                                 environment: ["OMPI_MCA_odls_base_sigkill_timeout": "5"])
+        defer { if job.process.isRunning { job.process.terminate() } }
+        // Once the ranks train (mpirun, while it starts them, does not pass signals on).
+        #expect(Self.wait(100) { (try? String(contentsOfFile: "\(model)/log.jsonl", encoding: .utf8))?.contains("train_perplexity") == true },
+                "no log")
+        job.process.terminate()     // SIGTERM
+        let result = try job.wait()
+        let stops = result.stderr.split(separator: "\n").filter { $0.hasPrefix("train: stopped by a signal at step ") }
+        #expect(stops.count == 1, "\(result.stderr)")
+        let step = try #require(stops.first.flatMap { Int($0.split(separator: " ")[7].dropLast()) }, "\(result.stderr)")
+        let resumed = try MPIRun.run(ranks: 2, NmtProcess.executable,
+                                     setting.arguments("stopped", ["--resume", "--max-steps", String(step + 2)]).filter { $0 != "--quiet" })
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("parameters, step \(step)\n"), "\(resumed.stderr)")
     }
 }

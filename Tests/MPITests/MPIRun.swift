@@ -34,7 +34,9 @@ enum MPIRun {
         private let output: URL, errors: URL
         private let start = Date()
 
-        init(ranks: Int, _ program: String, _ arguments: [String], stdin: String? = nil, raw: [String]? = nil) throws {
+        /// - Parameters: quiet: mpirun's `-q` (without its own notes); environment: more variables.
+        init(ranks: Int, _ program: String, _ arguments: [String], stdin: String? = nil, raw: [String]? = nil,
+             quiet: Bool = true, environment extra: [String: String] = [:]) throws {
             let scratch = try TemporaryDirectory()
             self.scratch = scratch
             output = scratch.url.appendingPathComponent("stdout"); errors = scratch.url.appendingPathComponent("stderr")
@@ -42,7 +44,7 @@ enum MPIRun {
             _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
             process.executableURL = URL(fileURLWithPath: MPIRun.path!)
             // -q: without mpirun's own notes on a failing job, stderr is what the ranks wrote.
-            process.arguments = ["-q", "--oversubscribe"] + (raw ?? (["-np", String(ranks), program] + arguments))
+            process.arguments = (quiet ? ["-q"] : []) + ["--oversubscribe"] + (raw ?? (["-np", String(ranks), program] + arguments))
             var environment = ProcessInfo.processInfo.environment
             environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
             environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
@@ -50,7 +52,7 @@ enum MPIRun {
             environment["OMPI_MCA_btl"] = "self,vader,tcp"
             environment["OMPI_MCA_btl_tcp_if_include"] = "lo"
             environment["OMPI_MCA_oob_tcp_if_include"] = "lo"
-            process.environment = environment
+            process.environment = environment.merging(extra) { $1 }
             if let stdin {
                 let input = scratch.url.appendingPathComponent("stdin")
                 try Data(stdin.utf8).write(to: input)
@@ -60,6 +62,13 @@ enum MPIRun {
             }
             process.standardOutput = try FileHandle(forWritingTo: output)
             process.standardError = try FileHandle(forWritingTo: errors)
+            // The test runner's threads block SIGTERM and SIGINT, and a child inherits the mask:
+            // mpirun would never see them (a test sends SIGTERM to it).
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            sigaddset(&signals, SIGTERM)
+            sigaddset(&signals, SIGINT)
+            pthread_sigmask(SIG_UNBLOCK, &signals, nil)
             try process.run()
         }
 
