@@ -1,27 +1,9 @@
 #include "CDecode.h"
-#include "nmt_exp.h"
+#include "row_softmax.h"
 
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
-
-// Built for x86-64-v4 (AVX-512), x86-64-v3 (AVX2, FMA) and the baseline, as CKernels is; the
-// loops below keep 16 independent lanes so that they vectorize without -ffast-math, and the
-// order of every addition is fixed. As in CKernels, the clones with FMA fuse a·b + c and the
-// baseline does not, so the baseline rounds some results differently.
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && defined(__ELF__)
-#define NMT_DECODE_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define NMT_DECODE_KERNEL
-#endif
-
-#define LANES 16
-
-/// e^x for x ≤ 0 (the argument of a softmax less its maximum), 0 below NMT_EXP_LOW where
-/// `nmt_exp` clamps, as `nmt_exp8` gives. Branch-free, so the loop calling it vectorizes.
-static inline float exp_nonpositive(float x) {
-    return (x < NMT_EXP_LOW ? 0.0f : 1.0f) * nmt_exp(x);
-}
 
 /// Puts x (column id) into the sorted list values/ids of `*filled` ≤ k entries; when the list is
 /// full the last entry falls out (the caller only calls with x above it). Ties stay in column order.
@@ -85,16 +67,7 @@ void nmt_decode_candidates(int rows, int columns, const float *logits, int ld, c
         }
         for (int q = 0; q < LANES; q++) maximum = maxima[q] > maximum ? maxima[q] : maximum;
 
-        // 2. Σ exp(x − max) in 16 lanes, then the lanes in a fixed order.
-        float sums[LANES];
-        for (int q = 0; q < LANES; q++) sums[q] = 0.0f;
-        j = 0;
-        for (; j + LANES <= columns; j += LANES) {
-            for (int q = 0; q < LANES; q++) sums[q] += exp_nonpositive(x[j + q] + bias[j + q] - maximum);
-        }
-        for (int q = 0; j + q < columns; q++) sums[q] += exp_nonpositive(x[j + q] + bias[j + q] - maximum);
-        float sum = 0.0f;
-        for (int q = 0; q < LANES; q++) sum += sums[q];
-        logSumExp[r] = maximum + logf(sum);
+        // 2. Σ exp(x − max) (not wanted where the rows are log-probabilities already).
+        if (logSumExp != NULL) logSumExp[r] = row_log_sum_exp(x, bias, columns, maximum);
     }
 }

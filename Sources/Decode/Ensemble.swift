@@ -10,19 +10,16 @@ import Tensor
 ///
 /// unnormalized, as the anchors score (the mean of log-probabilities is no log-probability).
 /// The models must share the target vocabulary. Two copies of one model give its own scores
-/// bit for bit: (x + x) · ½ = x.
+/// bit for bit: ½x + ½x = x, and the kernel's log Σ exp is the search's own.
 public final class Ensemble {
     /// Models 2…M; model 1 is the search's own `Seq2Seq.Inference`.
     public let members: [Seq2Seq.Inference]
     /// Whether each member reads its source reversed (its recipe's `data.reverse_source`).
     let reverseSource: [Bool]
-    /// Σ_m log p_m of the last step [maximumRows, Vt], then scaled by 1/M.
+    /// (1/M) Σ_m log p_m of the last step [maximumRows, Vt].
     private let combined: Matrix
     /// A zero bias for reading `combined` with the candidates kernel [1, Vt].
     let zeroBias: Matrix
-    private var normalizer: [Float]
-    private var best: [Float]
-    private var bestIDs: [Int32]
     private let storage: Workspace
 
     /// - Parameters:
@@ -38,9 +35,6 @@ public final class Ensemble {
         combined = storage.matrix(rows: maximumRows, columns: V)
         zeroBias = storage.matrix(rows: 1, columns: V)
         zeroBias.fill(0)
-        normalizer = [Float](repeating: 0, count: maximumRows)
-        best = normalizer
-        bestIDs = [Int32](repeating: 0, count: maximumRows)
     }
 
     /// Encodes each member's sources of the batch (`sources[m][b]`: member m's ids of sentence b).
@@ -57,34 +51,23 @@ public final class Ensemble {
         for member in members { member.select(origins: origins) }
     }
 
-    /// The mean log-probabilities of the step just taken [rowCount, Vt] (read with `zeroBias`).
+    /// The mean log-probabilities of the step just taken [rowCount, Vt] (read with `zeroBias`):
+    /// one pass of `nmt_decode_log_softmax_accumulate` a model, the rows split as `NextTokens`
+    /// splits them. Allocates nothing.
     func logProbabilities(_ primary: Seq2Seq.Inference) -> Matrix {
-        let rows = primary.rowCount, V = combined.columns
+        let out = combined.rows(0..<primary.rowCount)
         let scale = 1 / Float(members.count + 1)
-        let out = combined.rows(0..<rows)
-        for (m, inference) in ([primary] + members).enumerated() {
-            let logits = inference.logits, bias = inference.outputBias
-            normalizer.withUnsafeMutableBufferPointer { lse in
-                best.withUnsafeMutableBufferPointer { values in
-                    bestIDs.withUnsafeMutableBufferPointer { ids in
-                        nmt_decode_candidates(Int32(rows), Int32(V), logits.base, Int32(logits.stride), bias.base,
-                                              Int32(NextTokens.firstCandidate), 1, lse.baseAddress!, values.baseAddress!, ids.baseAddress!)
-                    }
-                }
-            }
-            for r in 0..<rows {
-                let z = logits.row(r), b = bias.base, o = out.row(r), lse = normalizer[r]
-                if m == 0 {
-                    for v in 0..<V { o[v] = (z[v] + b[v]) - lse }
-                } else {
-                    for v in 0..<V { o[v] += (z[v] + b[v]) - lse }
-                }
-            }
-        }
-        for r in 0..<rows {
-            let o = out.row(r)
-            for v in 0..<V { o[v] *= scale }
-        }
+        accumulate(primary, into: out, scale: scale, first: true)
+        for member in members { accumulate(member, into: out, scale: scale, first: false) }
         return out
+    }
+
+    /// out (=, or += when not `first`) scale · log softmax(logits + bias) of `inference`'s last step.
+    private func accumulate(_ inference: Seq2Seq.Inference, into out: Matrix, scale: Float, first: Bool) {
+        let logits = inference.logits, bias = inference.outputBias
+        NextTokens.forEachPart(rows: out.rows, columns: out.columns) { rows in
+            nmt_decode_log_softmax_accumulate(Int32(rows.count), Int32(out.columns), logits.row(rows.lowerBound), Int32(logits.stride),
+                                              bias.base, scale, first ? 0 : 1, out.row(rows.lowerBound), Int32(out.stride))
+        }
     }
 }

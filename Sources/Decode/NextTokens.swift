@@ -35,33 +35,42 @@ final class NextTokens {
     /// are (logSumExp 0).
     func scan(_ inference: Seq2Seq.Inference, ensemble: Ensemble? = nil) {
         if let ensemble {
-            scan(logits: ensemble.logProbabilities(inference), bias: ensemble.zeroBias)
+            scan(logits: ensemble.logProbabilities(inference), bias: ensemble.zeroBias, normalizing: false)
             for r in 0..<inference.rowCount { logSumExp[r] = 0 }
         } else {
-            scan(logits: inference.logits, bias: inference.outputBias)
+            scan(logits: inference.logits, bias: inference.outputBias, normalizing: true)
         }
     }
 
-    private func scan(logits: Matrix, bias: Matrix) {
+    /// - Parameter normalizing: whether to find log Σ exp too (not of log-probabilities).
+    private func scan(logits: Matrix, bias: Matrix, normalizing: Bool) {
         scanned = (logits, bias)
         precondition(logits.rows <= logSumExp.count && k <= logits.columns - NextTokens.firstCandidate, "candidate buffers too small")
-        let rows = logits.rows, k = self.k
-        guard rows > 0 else { return }
-        let parts = logits.rows * logits.columns >= 1 << 16 ? min(GEMM.threads, rows) : 1
+        let k = self.k
         logSumExp.withUnsafeMutableBufferPointer { logSumExp in
             values.withUnsafeMutableBufferPointer { values in
                 ids.withUnsafeMutableBufferPointer { ids in
-                    nonisolated(unsafe) let logSumExp = logSumExp.baseAddress!, values = values.baseAddress!, ids = ids.baseAddress!
-                    let scan: @Sendable (Int) -> Void = { part in
-                        let first = rows * part / parts, last = rows * (part + 1) / parts
-                        nmt_decode_candidates(Int32(last - first), Int32(logits.columns), logits.row(first), Int32(logits.stride),
-                                              bias.base, Int32(NextTokens.firstCandidate), Int32(k), logSumExp + first,
+                    nonisolated(unsafe) let logSumExp = normalizing ? logSumExp.baseAddress! : nil
+                    nonisolated(unsafe) let values = values.baseAddress!, ids = ids.baseAddress!
+                    Self.forEachPart(rows: logits.rows, columns: logits.columns) { rows in
+                        let first = rows.lowerBound
+                        nmt_decode_candidates(Int32(rows.count), Int32(logits.columns), logits.row(first), Int32(logits.stride),
+                                              bias.base, Int32(NextTokens.firstCandidate), Int32(k), logSumExp.map { $0 + first },
                                               values + first * k, ids + first * k)
                     }
-                    if parts == 1 { scan(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: scan) }
                 }
             }
         }
+    }
+
+    /// Runs `part` over consecutive ranges that cover 0..<rows: one range, or one per `GEMM.threads`
+    /// thread when a pass over [rows, columns] is large enough to be worth it (the BLAS threads
+    /// idle meanwhile).
+    static func forEachPart(rows: Int, columns: Int, _ part: @Sendable (Range<Int>) -> Void) {
+        guard rows > 0 else { return }
+        let parts = rows * columns >= 1 << 16 ? min(GEMM.threads, rows) : 1
+        if parts == 1 { part(0..<rows); return }
+        DispatchQueue.concurrentPerform(iterations: parts) { p in part((rows * p / parts)..<(rows * (p + 1) / parts)) }
     }
 
     /// log p(token) in row `row` of the scanned step (any token, e.g. `<eos>` when it is forced).

@@ -6,11 +6,11 @@ public struct MessageWriter {
 
     public init() {}
 
-    public mutating func append(_ value: Int) { append64(UInt64(bitPattern: Int64(value))) }
-    public mutating func append(_ value: Double) { append64(value.bitPattern) }
+    public mutating func append(_ value: Int) { write(UInt64(bitPattern: Int64(value))) }
+    public mutating func append(_ value: Double) { write(value.bitPattern) }
     public mutating func append(_ values: [Int32]) {
         append(values.count)
-        for v in values { append32(UInt32(bitPattern: v)) }
+        for v in values { write(UInt32(bitPattern: v)) }
     }
     public mutating func append(_ values: [Int]) {
         append(values.count)
@@ -18,15 +18,17 @@ public struct MessageWriter {
     }
     public mutating func append(_ values: [Float]) {
         append(values.count)
-        for v in values { append32(v.bitPattern) }
+        for v in values { write(v.bitPattern) }
     }
     public mutating func append(bytes more: [UInt8]) {
         append(more.count)
         bytes.append(contentsOf: more)
     }
 
-    private mutating func append64(_ v: UInt64) { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
-    private mutating func append32(_ v: UInt32) { for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+    /// `v` little-endian, in `T`'s width.
+    private mutating func write<T: UnsignedInteger & FixedWidthInteger>(_ v: T) {
+        for k in 0..<(T.bitWidth / 8) { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * k))) }
+    }
 }
 
 /// Reads what a `MessageWriter` wrote, field by field in the same order.

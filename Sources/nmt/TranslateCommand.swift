@@ -114,7 +114,6 @@ struct TranslateCommand: ParsableCommand {
         }
         if sample, let beam, beam > 1 { throw TranslationError.samplingWithBeam(beam: beam) }
         if sample && nBest != nil { throw TranslationError.samplingWithNBest }
-        if sample && model.count > 1 { throw TranslationError.samplingFromEnsemble }
     }
 
     func run() throws {

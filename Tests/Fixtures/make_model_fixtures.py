@@ -325,26 +325,26 @@ def finite_difference_check(flat, views, batch, score, analytic):
     return worst, worst_at
 
 
-def bi_residual_fixture():
-    """Forward only: the loss, h̄ and the encoder's final states of a bi + residual model (L=3, H=6)."""
-    layers, hidden, score = 3, 6, "general"
-    rng = np.random.default_rng(2031)
-    views, count = layout(score, bi=True, L=layers, H=hidden)
+def random_model(rng, score, bi=False, L=L, H=H):
+    """Our layout for `score` with every parameter from U(-0.5, 0.5) (biases included: they start at
+    zero in training, but a zero bias would leave its gradient's use of the bias untested; the
+    padding between tensors stays 0), rounded to float32 (what a Float store holds exactly), then a
+    batch from the same generator. Returns views, count, the flat buffer, its named views, the batch."""
+    views, count = layout(score, bi=bi, L=L, H=H)
     flat = np.zeros(count)
     p = tensors(flat, views)
     for name, rows, cols, offset, zero in views:
         p[name][...] = rng.uniform(-0.5, 0.5, (rows, cols))
     flat[:] = flat.astype(np.float32).astype(np.float64)
-    batch = make_batch(rng)
-    loss, cache = forward(p, batch, score, bi=True, residual=True, L=layers, H=hidden)
-    uni_loss, _ = forward(p, batch, score, bi=True, residual=False, L=layers, H=hidden)
-    print(f"bi+residual: loss {loss:.10f} (without residual {uni_loss:.10f})")
-    assert abs(loss - uni_loss) > 1e-3, "the residual connections change nothing"
+    return views, count, flat, p, make_batch(rng)
+
+
+def write_fixture(name, generator, configuration, views, count, batch, loss, flat, **outputs):
+    """Tests/Fixtures/model/<name>.json: the keys every model fixture has, then `outputs`."""
     src, dec_in, dec_out, w = batch
     fixture = {
-        "generator": "Tests/Fixtures/make_model_fixtures.py --bi (do not edit; regenerate with it)",
-        "configuration": dict(embedding=E, hidden=hidden, layers=layers, sourceVocabulary=VS, targetVocabulary=VT,
-                              attention=score, inputFeeding=INPUT_FEEDING, dropout=0.0, encoder="bi", residual=True),
+        "generator": generator,
+        "configuration": configuration,
         "layout": [dict(name=n, rows=r, columns=c, offset=o, startsAtZero=z) for n, r, c, o, z in views],
         "parameterCount": count,
         "batch": dict(size=B, sourceLength=S, targetLength=T, source=src.reshape(-1).tolist(),
@@ -352,16 +352,33 @@ def bi_residual_fixture():
                       targetWeights=w.reshape(-1).tolist()),
         "loss": loss,
         "values": flat.tolist(),
-        # h̄ [B·S, H], row b·S + s, zero at padding; the final (h, c) of each layer [B, H].
-        "sourceStates": (cache["memory"] * cache["mask"][:, :, None]).reshape(-1).tolist(),
-        "finalHidden": [h.reshape(-1).tolist() for h, _ in cache["enc_final"]],
-        "finalCells": [c.reshape(-1).tolist() for _, c in cache["enc_final"]],
+        **outputs,
     }
-    path = os.path.join(OUT_DIR, "bi_residual.json")
+    path = os.path.join(OUT_DIR, f"{name}.json")
     with open(path, "w") as f:
         json.dump(fixture, f, indent=None, separators=(",", ":"))
         f.write("\n")
     print(f"wrote {os.path.relpath(path)}")
+
+
+def bi_residual_fixture():
+    """Forward only: the loss, h̄ and the encoder's final states of a bi + residual model (L=3, H=6)."""
+    layers, hidden, score = 3, 6, "general"
+    rng = np.random.default_rng(2031)
+    views, count, flat, p, batch = random_model(rng, score, bi=True, L=layers, H=hidden)
+    loss, cache = forward(p, batch, score, bi=True, residual=True, L=layers, H=hidden)
+    uni_loss, _ = forward(p, batch, score, bi=True, residual=False, L=layers, H=hidden)
+    print(f"bi+residual: loss {loss:.10f} (without residual {uni_loss:.10f})")
+    assert abs(loss - uni_loss) > 1e-3, "the residual connections change nothing"
+    write_fixture(
+        "bi_residual", "Tests/Fixtures/make_model_fixtures.py --bi (do not edit; regenerate with it)",
+        dict(embedding=E, hidden=hidden, layers=layers, sourceVocabulary=VS, targetVocabulary=VT,
+             attention=score, inputFeeding=INPUT_FEEDING, dropout=0.0, encoder="bi", residual=True),
+        views, count, batch, loss, flat,
+        # h̄ [B·S, H], row b·S + s, zero at padding; the final (h, c) of each layer [B, H].
+        sourceStates=(cache["memory"] * cache["mask"][:, :, None]).reshape(-1).tolist(),
+        finalHidden=[h.reshape(-1).tolist() for h, _ in cache["enc_final"]],
+        finalCells=[c.reshape(-1).tolist() for _, c in cache["enc_final"]])
 
 
 def main():
@@ -371,16 +388,7 @@ def main():
     overall = 0.0
     for index, score in enumerate(SCORES):
         rng = np.random.default_rng(2024 + index)
-        views, count = layout(score)
-        flat = np.zeros(count)
-        p = tensors(flat, views)
-        for name, rows, cols, offset, zero in views:
-            # U(-0.5, 0.5), biases included (they start at zero in training, but a zero bias would
-            # leave its gradient's use of the bias untested); the padding between tensors stays 0.
-            p[name][...] = rng.uniform(-0.5, 0.5, (rows, cols))
-        flat[:] = flat.astype(np.float32).astype(np.float64)   # what a Float store holds exactly
-        batch = make_batch(rng)
-
+        views, count, flat, p, batch = random_model(rng, score)
         loss, cache = forward(p, batch, score)
         gflat = np.zeros(count)
         backward(p, tensors(gflat, views), batch, score, cache)
@@ -390,26 +398,10 @@ def main():
         assert worst < 1e-6, f"{score}: gradient check failed: {worst:.2e} at {worst_at}"
         overall = max(overall, worst)
 
-        src, dec_in, dec_out, w = batch
-        fixture = {
-            "generator": "Tests/Fixtures/make_model_fixtures.py (do not edit; regenerate with it)",
-            "configuration": dict(embedding=E, hidden=H, layers=L, sourceVocabulary=VS, targetVocabulary=VT,
-                                  attention=score, inputFeeding=INPUT_FEEDING, dropout=0.0),
-            "layout": [dict(name=n, rows=r, columns=c, offset=o, startsAtZero=z) for n, r, c, o, z in views],
-            "parameterCount": count,
-            "batch": dict(size=B, sourceLength=S, targetLength=T, source=src.reshape(-1).tolist(),
-                          decoderInput=dec_in.reshape(-1).tolist(), decoderTarget=dec_out.reshape(-1).tolist(),
-                          targetWeights=w.reshape(-1).tolist()),
-            "loss": loss,
-            "values": flat.tolist(),
-            "gradients": gflat.tolist(),
-            "finiteDifferenceMaxRelativeError": worst,
-        }
-        path = os.path.join(OUT_DIR, f"{score}.json")
-        with open(path, "w") as f:
-            json.dump(fixture, f, indent=None, separators=(",", ":"))
-            f.write("\n")
-        print(f"wrote {os.path.relpath(path)}")
+        write_fixture(score, "Tests/Fixtures/make_model_fixtures.py (do not edit; regenerate with it)",
+                      dict(embedding=E, hidden=H, layers=L, sourceVocabulary=VS, targetVocabulary=VT,
+                           attention=score, inputFeeding=INPUT_FEEDING, dropout=0.0),
+                      views, count, batch, loss, flat, gradients=gflat.tolist(), finiteDifferenceMaxRelativeError=worst)
     print(f"all gradients agree with finite differences: max relative error {overall:.2e} < 1e-6")
 
 

@@ -13,46 +13,22 @@ import Train
 /// encoder's h̄ at every real position and each layer's final (h, c) (layer 0's being [h_fwd after
 /// the last token; h_bwd after the first]), and the loss. Tolerance as `ReferenceFixtureTests`.
 @Suite struct BidirectionalFixtureTests {
-    struct Fixture: Decodable {
-        struct Configuration: Decodable {
-            let embedding, hidden, layers, sourceVocabulary, targetVocabulary: Int
-            let attention, encoder: String
-            let inputFeeding, residual: Bool
-        }
-        let configuration: Configuration
-        let layout: [ReferenceFixtureTests.Fixture.Tensor]
-        let parameterCount: Int
-        let batch: ReferenceFixtureTests.Fixture.BatchArrays
-        let loss: Double
-        let values: [Double]
+    /// What `bi_residual.json` holds besides `ReferenceFixtureTests.Fixture`'s keys.
+    struct EncoderStates: Decodable {
+        /// h̄ [B·S, H], row b·S + s, zero at padding.
         let sourceStates: [Double]
+        /// Each layer's final h and c [B, H].
         let finalHidden: [[Double]]
         let finalCells: [[Double]]
     }
 
     @Test func forwardMatchesTheReference() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/model/bi_residual.json")
-        let bytes = try #require(FileManager.default.contents(atPath: url.path), "no fixture \(url.path)")
-        let fixture = try JSONDecoder().decode(Fixture.self, from: bytes)
+        let fixture = try ReferenceFixtureTests.Fixture.load("bi_residual")
+        let states = try ReferenceFixtureTests.read("bi_residual", as: EncoderStates.self)
         let c = fixture.configuration
-        let configuration = Seq2SeqConfiguration(
-            sourceVocabularySize: c.sourceVocabulary, targetVocabularySize: c.targetVocabulary, embedding: c.embedding,
-            hidden: c.hidden, layers: c.layers, score: try #require(LuongAttention.Score(rawValue: c.attention)),
-            inputFeeding: c.inputFeeding, dropout: 0, encoder: try #require(EncoderKind(rawValue: c.encoder)), residual: c.residual)
-        var layout = ParameterLayout()
-        let model = Seq2Seq(configuration: configuration, layout: &layout)
-        #expect(layout.views.map(\.name) == fixture.layout.map(\.name))
-        for (view, tensor) in zip(layout.views, fixture.layout) {
-            #expect(view.rows == tensor.rows && view.columns == tensor.columns && view.offset == tensor.offset,
-                    "\(view) is not \(tensor)")
-        }
-        try #require(layout.count == fixture.parameterCount && fixture.values.count == layout.count)
-        let store = ParameterStore(layout: layout)
-        for k in 0..<layout.count { store.values.pointer[k] = Float(fixture.values[k]) }
-        let b = fixture.batch
-        let batch = Batch(size: b.size, sourceLength: b.sourceLength, targetLength: b.targetLength, source: b.source,
-                          decoderInput: b.decoderInput, decoderTarget: b.decoderTarget, targetWeights: b.targetWeights)
+        #expect(c.encoder == "bi" && c.residual == true)
+        let (model, store) = try ReferenceFixtureTests.makeModel(fixture)
+        let b = fixture.batch, batch = b.batch
 
         // The encoder, its blocks in batch order.
         let workspace = Workspace()
@@ -70,10 +46,10 @@ import Train
                 }
             }
         }
-        compare(encoded.sourceStates, fixture.sourceStates, "h̄")
+        compare(encoded.sourceStates, states.sourceStates, "h̄")
         for l in 0..<c.layers {
-            compare(encoded.finalHidden[l], fixture.finalHidden[l], "h of encoder layer \(l)")
-            compare(encoded.finalCells[l], fixture.finalCells[l], "c of encoder layer \(l)")
+            compare(encoded.finalHidden[l], states.finalHidden[l], "h of encoder layer \(l)")
+            compare(encoded.finalCells[l], states.finalCells[l], "c of encoder layer \(l)")
         }
 
         // The loss of the whole model.

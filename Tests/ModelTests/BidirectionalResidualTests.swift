@@ -19,41 +19,7 @@ import ModelTestSupport
     /// (training) or none.
     static func check(_ configuration: Seq2SeqConfiguration, batch: Batch, seed: UInt64? = nil) -> (lossError: Double, report: GradientCheck.Report) {
         let tiny = TinyModel(configuration, scale: 0.3)
-        let training = seed != nil
-        let ours = tiny.step(batch, training: training, seed: seed ?? 0)
-        let analytic = tiny.store.gradients.matrix.array
-        var encoderMask: ReferenceSeq2Seq.Mask? = nil, decoderMask: ReferenceSeq2Seq.Mask? = nil
-        if training {
-            tiny.workspace.reset()
-            let cache = tiny.model.forward(batch, parameters: tiny.store, workspace: tiny.workspace, training: true, dropoutSeed: seed!)
-            func lookup(_ masks: [Matrix?], _ packing: PackedSequences) -> ReferenceSeq2Seq.Mask {
-                let copies = masks.map { $0?.array }, H = configuration.hidden
-                return { l, b, t in
-                    guard let mask = copies[l], let row = packing.row(batch: b, step: t) else { return nil }
-                    return mask[(row * H)..<((row + 1) * H)].map(Double.init)
-                }
-            }
-            encoderMask = lookup(cache.encoder.masks, cache.encoderPacking)
-            decoderMask = lookup(cache.decoderMasks, cache.decoderPacking)
-        }
-        let reference = ReferenceSeq2Seq(configuration: configuration, layout: tiny.store.layout)
-        var p = tiny.store.values.matrix.array.map(Double.init)
-        let expected = reference.loss(batch, parameters: p, encoderMask: encoderMask, decoderMask: decoderMask)
-        var report = GradientCheck.Report()
-        let h = 1e-5
-        for view in tiny.store.layout.views {
-            for i in 0..<view.count {
-                let original = p[view.offset + i]
-                p[view.offset + i] = original + h
-                let plus = reference.loss(batch, parameters: p, encoderMask: encoderMask, decoderMask: decoderMask)
-                p[view.offset + i] = original - h
-                let minus = reference.loss(batch, parameters: p, encoderMask: encoderMask, decoderMask: decoderMask)
-                p[view.offset + i] = original
-                report.add(name: view.name, index: i, analytic: Double(analytic[view.offset + i]), numeric: (plus - minus) / (2 * h),
-                           floor: 1e-4)
-            }
-        }
-        return (abs(ours - expected) / abs(expected), report)
+        return GradientCheck.compareWithReference(tiny, batch: batch, masks: seed.map { GradientCheck.DropoutMasks(tiny, batch: batch, seed: $0) })
     }
 
     /// L = 4: layer 0 bidirectional, layers 2 and 3 residual (3 on top of 2: the chain), every score.

@@ -18,12 +18,16 @@ import Train
 /// float64 self by at most 1.4e-5 in this measure (measured), which leaves a margin of 7× for
 /// other summation orders (GEMM blocking, `-O3` kernels).
 @Suite struct ReferenceFixtureTests {
-    /// A `Tests/Fixtures/model/<score>.json` file.
+    /// What every `Tests/Fixtures/model/<name>.json` file holds: the model, its parameters, a
+    /// batch and the loss (`Gradients` and `BidirectionalFixtureTests.EncoderStates` read the rest).
     struct Fixture: Decodable {
         struct Configuration: Decodable {
             let embedding, hidden, layers, sourceVocabulary, targetVocabulary: Int
             let attention: String
             let inputFeeding: Bool
+            /// `--bi` fixtures only (absent: uni, no residual).
+            let encoder: String?
+            let residual: Bool?
         }
         struct Tensor: Decodable {
             let name: String
@@ -34,6 +38,11 @@ import Train
             let size, sourceLength, targetLength: Int
             let source, decoderInput, decoderTarget: [Int32]
             let targetWeights: [Float]
+
+            var batch: Batch {
+                Batch(size: size, sourceLength: sourceLength, targetLength: targetLength, source: source,
+                      decoderInput: decoderInput, decoderTarget: decoderTarget, targetWeights: targetWeights)
+            }
         }
         let configuration: Configuration
         let layout: [Tensor]
@@ -41,15 +50,23 @@ import Train
         let batch: BatchArrays
         let loss: Double
         let values: [Double]
+
+        static func load(_ name: String) throws -> Fixture { try ReferenceFixtureTests.read(name) }
+    }
+
+    /// The rest of a `<score>.json` file: d loss / d parameter, flat in the store's layout, and how
+    /// well the script's own backpropagation matched its finite differences.
+    struct Gradients: Decodable {
         let gradients: [Double]
         let finiteDifferenceMaxRelativeError: Double
+    }
 
-        static func load(_ score: String) throws -> Fixture {
-            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("Fixtures/model/\(score).json")
-            let bytes = try #require(FileManager.default.contents(atPath: url.path), "no fixture \(url.path)")
-            return try JSONDecoder().decode(Fixture.self, from: bytes)
-        }
+    /// `Tests/Fixtures/model/<name>.json` as `F` (this suite's fixtures or another's).
+    static func read<F: Decodable>(_ name: String, as _: F.Type = F.self) throws -> F {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/model/\(name).json")
+        let bytes = try #require(FileManager.default.contents(atPath: url.path), "no fixture \(url.path)")
+        return try JSONDecoder().decode(F.self, from: bytes)
     }
 
     // The model's API (Seq2Seq, Seq2SeqConfiguration, SoftmaxCrossEntropy): only these two functions name it.
@@ -57,10 +74,28 @@ import Train
     /// `Seq2Seq.init(configuration:layout:)` with the fixture's sizes.
     static func makeModel(_ c: Fixture.Configuration, layout: inout ParameterLayout) throws -> Seq2Seq {
         let score = try #require(LuongAttention.Score(rawValue: c.attention), "unknown score \(c.attention)")
+        let encoder = try #require(EncoderKind(rawValue: c.encoder ?? "uni"), "unknown encoder \(c.encoder ?? "")")
         let configuration = Seq2SeqConfiguration(
             sourceVocabularySize: c.sourceVocabulary, targetVocabularySize: c.targetVocabulary, embedding: c.embedding,
-            hidden: c.hidden, layers: c.layers, score: score, inputFeeding: c.inputFeeding, dropout: 0)
+            hidden: c.hidden, layers: c.layers, score: score, inputFeeding: c.inputFeeding, dropout: 0, encoder: encoder,
+            residual: c.residual ?? false)
         return Seq2Seq(configuration: configuration, layout: &layout)
+    }
+
+    /// The model of a fixture's configuration, checked to have the fixture's layout (names, shapes,
+    /// offsets, which tensors start at zero), and a store holding the fixture's parameter values.
+    static func makeModel(_ fixture: Fixture) throws -> (model: Seq2Seq, store: ParameterStore) {
+        var layout = ParameterLayout()
+        let model = try makeModel(fixture.configuration, layout: &layout)
+        #expect(layout.views.map(\.name) == fixture.layout.map(\.name))
+        for (view, tensor) in zip(layout.views, fixture.layout) {
+            #expect(view.rows == tensor.rows && view.columns == tensor.columns && view.offset == tensor.offset
+                    && view.startsAtZero == tensor.startsAtZero, "\(view) is not \(tensor)")
+        }
+        try #require(layout.count == fixture.parameterCount && fixture.values.count == layout.count)
+        let store = ParameterStore(layout: layout)
+        for k in 0..<layout.count { store.values.pointer[k] = Float(fixture.values[k]) }   // Float values stored exactly
+        return (model, store)
     }
 
     /// forward → SoftmaxCrossEntropy (scale 1/B) → backward; gradients are ADDED into the store.
@@ -83,25 +118,14 @@ import Train
 
     @Test(arguments: ["dot", "general", "concat"])
     func lossAndEveryGradientMatchTheReference(score: String) throws {
-        let fixture = try Fixture.load(score)
-        #expect(fixture.finiteDifferenceMaxRelativeError < 1e-6)
+        let fixture = try Fixture.load(score), reference = try Self.read(score, as: Gradients.self)
+        #expect(reference.finiteDifferenceMaxRelativeError < 1e-6)
 
-        // 1. The layout: the reference built the spec's order with ParameterLayout's alignment.
-        var layout = ParameterLayout()
-        let model = try Self.makeModel(fixture.configuration, layout: &layout)
-        #expect(layout.views.map(\.name) == fixture.layout.map(\.name))
-        for (view, tensor) in zip(layout.views, fixture.layout) {
-            #expect(view.rows == tensor.rows && view.columns == tensor.columns && view.offset == tensor.offset
-                    && view.startsAtZero == tensor.startsAtZero, "\(view) is not \(tensor)")
-        }
-        try #require(layout.count == fixture.parameterCount && fixture.values.count == layout.count)
-
-        // 2. The reference's parameters (Float values stored exactly) and batch.
-        let store = ParameterStore(layout: layout)
-        for k in 0..<layout.count { store.values.pointer[k] = Float(fixture.values[k]) }
-        let b = fixture.batch
-        let batch = Batch(size: b.size, sourceLength: b.sourceLength, targetLength: b.targetLength, source: b.source,
-                          decoderInput: b.decoderInput, decoderTarget: b.decoderTarget, targetWeights: b.targetWeights)
+        // 1. The layout: the reference built the spec's order with ParameterLayout's alignment;
+        // 2. the reference's parameters and batch.
+        let (model, store) = try Self.makeModel(fixture)
+        let layout = store.layout
+        let batch = fixture.batch.batch
         #expect(batch.consistencyProblem == nil)
 
         // 3. Loss and every gradient.
@@ -111,12 +135,12 @@ import Train
         #expect(abs(loss - fixture.loss) <= 1e-4 * abs(fixture.loss), "loss \(loss), reference \(fixture.loss)")
         var report = [String]()
         for view in layout.views {
-            let (error, at) = Self.worstError(store.gradients.pointer, fixture.gradients, view.offset..<view.offset + view.count)
+            let (error, at) = Self.worstError(store.gradients.pointer, reference.gradients, view.offset..<view.offset + view.count)
             report.append("\(view.name) \(String(format: "%.1e", error))")
             let k = at - view.offset
             #expect(error <= 1e-4, """
                 \(score): d loss / d \(view.name)[\(k / view.columns), \(k % view.columns)] is \
-                \(store.gradients.pointer[at]), reference \(fixture.gradients[at]) (relative error \(error))
+                \(store.gradients.pointer[at]), reference \(reference.gradients[at]) (relative error \(error))
                 """)
         }
         print("\(score): loss \(loss) (reference \(fixture.loss)); largest relative gradient errors: \(report.joined(separator: ", "))")
@@ -124,7 +148,7 @@ import Train
         // 4. backward ADDS: a second pass without zeroing doubles every gradient, with the same loss.
         let again = Self.lossAndGradients(model: model, batch: batch, store: store, workspace: workspace)
         #expect(again == loss, "the same step gave another loss: \(again) after \(loss)")
-        let doubled = Self.worstError(store.gradients.pointer, fixture.gradients, 0..<layout.count, scale: 2)
+        let doubled = Self.worstError(store.gradients.pointer, reference.gradients, 0..<layout.count, scale: 2)
         #expect(doubled.error <= 1e-4, "after two passes, gradient \(doubled.at) is not twice the reference's")
     }
 }

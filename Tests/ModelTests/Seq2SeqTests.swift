@@ -61,26 +61,7 @@ extension TinyModel {
     /// Ours (packed, Float) against the peer's padded computation (Double): the loss, and every
     /// gradient against central differences of the Double reference (h = 1e-5).
     static func checkAgainstReference(_ configuration: Seq2SeqConfiguration, batch: Batch) -> (lossError: Double, report: GradientCheck.Report) {
-        let tiny = TinyModel(configuration, scale: 0.3)
-        let reference = ReferenceSeq2Seq(configuration: configuration, layout: tiny.store.layout)
-        let ours = tiny.step(batch)
-        var p = tiny.store.values.matrix.array.map(Double.init)
-        let expected = reference.loss(batch, parameters: p)
-        var report = GradientCheck.Report()
-        let h = 1e-5
-        for view in tiny.store.layout.views {
-            let analytic = tiny.store.gradient(view).array
-            for i in 0..<view.count {
-                let original = p[view.offset + i]
-                p[view.offset + i] = original + h
-                let plus = reference.loss(batch, parameters: p)
-                p[view.offset + i] = original - h
-                let minus = reference.loss(batch, parameters: p)
-                p[view.offset + i] = original
-                report.add(name: view.name, index: i, analytic: Double(analytic[i]), numeric: (plus - minus) / (2 * h), floor: 1e-4)
-            }
-        }
-        return (abs(ours - expected) / abs(expected), report)
+        GradientCheck.compareWithReference(TinyModel(configuration, scale: 0.3), batch: batch)
     }
 
     @Test(arguments: LuongAttention.Score.allCases, [true, false])
@@ -107,38 +88,11 @@ extension TinyModel {
         let batch = Self.batch
         #expect(tiny.value(batch, training: true, seed: 11) != tiny.value(batch, training: true, seed: 12))
         #expect(tiny.value(batch, training: false) == tiny.value(batch))
-        tiny.step(batch, training: true, seed: 11)
-        let analytic = tiny.store.gradients.matrix.array
-        tiny.workspace.reset()
-        let cache = tiny.model.forward(batch, parameters: tiny.store, workspace: tiny.workspace, training: true, dropoutSeed: 11)
-        func lookup(_ masks: [Matrix?], _ packing: PackedSequences) -> ReferenceSeq2Seq.Mask {
-            let copies = masks.map { $0?.array }, H = configuration.hidden
-            return { l, b, t in
-                guard let mask = copies[l], let row = packing.row(batch: b, step: t) else { return nil }
-                return mask[(row * H)..<((row + 1) * H)].map(Double.init)
-            }
-        }
-        let encoderMask = lookup(cache.encoder.masks, cache.encoderPacking), decoderMask = lookup(cache.decoderMasks, cache.decoderPacking)
-        #expect(cache.encoder.masks[1]!.array.contains(0) && cache.decoderMasks[1]!.array.contains(0))
-        let reference = ReferenceSeq2Seq(configuration: configuration, layout: tiny.store.layout)
-        var p = tiny.store.values.matrix.array.map(Double.init)
-        let expected = reference.loss(batch, parameters: p, encoderMask: encoderMask, decoderMask: decoderMask)
-        let ours = tiny.value(batch, training: true, seed: 11)
-        var report = GradientCheck.Report()
-        let h = 1e-5
-        for view in tiny.store.layout.views {
-            for i in 0..<view.count {
-                let original = p[view.offset + i]
-                p[view.offset + i] = original + h
-                let plus = reference.loss(batch, parameters: p, encoderMask: encoderMask, decoderMask: decoderMask)
-                p[view.offset + i] = original - h
-                let minus = reference.loss(batch, parameters: p, encoderMask: encoderMask, decoderMask: decoderMask)
-                p[view.offset + i] = original
-                report.add(name: view.name, index: i, analytic: Double(analytic[view.offset + i]), numeric: (plus - minus) / (2 * h), floor: 1e-4)
-            }
-        }
-        print("Seq2Seq L=2 general, dropout 0.3: loss relative error \(abs(ours - expected) / expected); \(report)")
-        #expect(abs(ours - expected) < 1e-5 * expected)
+        let masks = GradientCheck.DropoutMasks(tiny, batch: batch, seed: 11)
+        #expect(masks.dropSomething)
+        let (lossError, report) = GradientCheck.compareWithReference(tiny, batch: batch, masks: masks)
+        print("Seq2Seq L=2 general, dropout 0.3: loss relative error \(lossError); \(report)")
+        #expect(lossError < 1e-5)
         #expect(report.worst < 1e-3, "\(report)")
     }
 

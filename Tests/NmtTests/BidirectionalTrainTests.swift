@@ -8,22 +8,9 @@ import TestSupport
 @Suite struct BidirectionalTrainTests {
     @Test func biResidualTrainsTranslatesAndIsRefusedAsUni() throws {
         let dir = try TemporaryDirectory()
-        var english = [String](), french = [String]()
-        for i in 0..<40 {
-            let n = 2 + i % 5
-            english.append((0..<n).map { TrainCommandTests.words[($0 * 3 + i) % 10] }.joined(separator: " ") + ".")
-            french.append((0..<n).map { TrainCommandTests.mots[($0 * 3 + i) % 10] }.joined(separator: " ") + ".")
-        }
-        try dir.write("corpus/train.en", english.joined(separator: "\n") + "\n")
-        try dir.write("corpus/train.fr", french.joined(separator: "\n") + "\n")
-        try dir.write("corpus/dev.en", english.prefix(6).joined(separator: "\n") + "\n")
-        try dir.write("corpus/dev.fr", french.prefix(6).joined(separator: "\n") + "\n")
-        let recipe = try dir.write("toy.yaml", """
-            name: toy
-            data: {corpus: \(dir.path("corpus")), bpe_merges: 0, src_vocab: 100, tgt_vocab: 100, buckets: [[4, 6], [8, 10]]}
-            model: {embedding: 8, hidden: 8, layers: 3, attention: general, dropout: 0, encoder: bi, residual: true}
-            train: {loss: full, learning_rate: 0.01, batch_size: 8, max_steps: 150, eval_every: 75, log_every: 1, seed: 3}
-            """)
+        let recipe = try TrainCommandTests().setUp(
+            dir, model: "embedding: 8, hidden: 8, layers: 3, attention: general, dropout: 0, encoder: bi, residual: true",
+            train: "loss: full, learning_rate: 0.01, batch_size: 8, max_steps: 150, eval_every: 75, log_every: 1, seed: 3")
         let trained = try NmtProcess.run(["train", "--recipe", recipe, "--out", dir.path("model"), "--data", dir.path("data"), "--quiet"])
         #expect(trained.status == 0, "\(trained.stderr)")
         let log = try dir.read("model/log.jsonl").split(separator: "\n")

@@ -8,8 +8,9 @@ import TestSupport
     static let words = ["the", "small", "package", "provides", "a", "library", "for", "data", "files", "tool"]
     static let mots = ["le", "petit", "paquet", "fournit", "une", "bibliothèque", "pour", "données", "fichiers", "outil"]
 
-    /// A corpus directory and a recipe that points at it.
-    func setUp(_ dir: TemporaryDirectory, steps: Int = 40, extra: String = "") throws -> String {
+    /// A corpus directory and a recipe that points at it: a two-layer model trained `steps` steps
+    /// with the sampled loss, unless `model` or `train` gives that section's keys; `extra` adds lines.
+    func setUp(_ dir: TemporaryDirectory, steps: Int = 40, model: String? = nil, train: String? = nil, extra: String = "") throws -> String {
         var english = [String](), french = [String]()
         for i in 0..<40 {
             let n = 2 + i % 5
@@ -23,8 +24,8 @@ import TestSupport
         return try dir.write("toy.yaml", """
             name: toy
             data: {corpus: \(dir.path("corpus")), bpe_merges: 0, src_vocab: 100, tgt_vocab: 100, buckets: [[4, 6], [8, 10]]}
-            model: {embedding: 8, hidden: 8, layers: 2, attention: general, dropout: 0.1}
-            train: {loss: sampled, num_sampled: 5, learning_rate: 0.01, batch_size: 4, max_steps: \(steps), eval_every: 20, log_every: 1, seed: 3}
+            model: {\(model ?? "embedding: 8, hidden: 8, layers: 2, attention: general, dropout: 0.1")}
+            train: {\(train ?? "loss: sampled, num_sampled: 5, learning_rate: 0.01, batch_size: 4, max_steps: \(steps), eval_every: 20, log_every: 1, seed: 3")}
             \(extra)
             """)
     }

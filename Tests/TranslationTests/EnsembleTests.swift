@@ -80,6 +80,18 @@ import Translation
         #expect(zip(alone, found).contains { $0.logProbability != $1.logProbability })
     }
 
+    /// Sampling draws from one model: `Translator(directories:)` refuses an ensemble before it
+    /// loads a checkpoint, and `nmt translate` says so in one line.
+    @Test func samplingFromAnEnsembleIsRefused() throws {
+        var options = TranslationOptions()
+        options.sampling = Sampling(temperature: 1, seed: 1)
+        let directories = [try ModelDirectory(path: Self.general), try ModelDirectory(path: Self.concat)]
+        #expect(throws: TranslationError.samplingFromEnsemble) { try Translator(directories: directories, options: options) }
+        let result = try NmtProcess.run(["translate", "--model", Self.general, "--model", Self.concat, "--sample", "--quiet"],
+                                        stdin: Array("a\n".utf8))
+        #expect(result.status == 1 && result.stderr == "nmt: error: --sample draws from one model; give one --model\n", "\(result.stderr)")
+    }
+
     /// Models that cannot decode together: one error naming both directories and what differs.
     @Test func modelsThatDifferAreRefused() throws {
         let directory = try TemporaryDirectory()
