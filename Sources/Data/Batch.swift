@@ -142,3 +142,19 @@ extension Batch {
         return nil
     }
 }
+
+extension Batch {
+    /// Sentences `range` of the batch, as a batch of their own whose `firstRow` is where they
+    /// start in the global batch (a rank's slice in data-parallel training).
+    public func rows(_ range: Range<Int>) -> Batch {
+        precondition(range.lowerBound >= 0 && range.upperBound <= size, "rows \(range) of a batch of \(size)")
+        let S = sourceLength, T = targetLength
+        var slice = Batch(size: range.count, sourceLength: S, targetLength: T,
+                          source: Array(source[(range.lowerBound * S)..<(range.upperBound * S)]),
+                          decoderInput: Array(decoderInput[(range.lowerBound * T)..<(range.upperBound * T)]),
+                          decoderTarget: Array(decoderTarget[(range.lowerBound * T)..<(range.upperBound * T)]),
+                          targetWeights: Array(targetWeights[(range.lowerBound * T)..<(range.upperBound * T)]))
+        slice.firstRow = firstRow + range.lowerBound
+        return slice
+    }
+}

@@ -21,7 +21,6 @@ final class GradientExchange {
     /// every rank sums a buffer of the same size even when it had no slices.
     private let slices: FloatBuffer
     let sampledShape: (count: Int, hidden: Int)
-    /// Bytes this rank has summed, and seconds the exchange thread spent in MPI, since the start.
     private let counters = Counters()
 
     init(communicator: Communicator, parameters: ParameterStore, sampled: (count: Int, hidden: Int)?) {
@@ -64,10 +63,18 @@ final class GradientExchange {
     }
 
     /// Blocks until every started sum is in place.
-    func wait() { group.wait() }
+    func wait() {
+        let start = Clock.seconds()
+        group.wait()
+        let waited = Clock.seconds() - start
+        counters.lock.withLock { counters.waited += waited }
+    }
 
-    var bytes: Int { counters.lock.withLock { counters.bytes } }
-    var seconds: Double { counters.lock.withLock { counters.seconds } }
+    /// Since the start: bytes summed, seconds the exchange thread spent in MPI, and seconds the
+    /// step waited for it (the exchange not hidden behind the backward pass).
+    var totals: (bytes: Int, seconds: Double, waited: Double) {
+        counters.lock.withLock { (counters.bytes, counters.seconds, counters.waited) }
+    }
 
     private func start(_ region: Region) {
         queue.async(group: group) { [communicator, counters, parameters, slices] in
@@ -90,5 +97,6 @@ final class GradientExchange {
         let lock = Lock()
         var bytes = 0
         var seconds = 0.0
+        var waited = 0.0
     }
 }

@@ -297,7 +297,7 @@ public final class Trainer {
     }
 
     /// Rank `rank`'s rows of a global batch: ⌊rows·rank/ranks⌋ ..< ⌊rows·(rank+1)/ranks⌋.
-    static func slice(rows: Int, rank: Int, ranks: Int) -> Range<Int> {
+    public static func slice(rows: Int, rank: Int, ranks: Int) -> Range<Int> {
         (rows * rank / ranks)..<(rows * (rank + 1) / ranks)
     }
 

@@ -37,6 +37,11 @@ public struct TrainingStep {
             ? GradientExchange(communicator: communicator, parameters: parameters, sampled: sampled) : nil
     }
 
+    /// Under data-parallel training, since the start: the bytes of gradients this rank summed,
+    /// the seconds its exchange thread spent in MPI_Allreduce, and the seconds the steps waited
+    /// for it after their backward pass (nil for one process).
+    public var exchangeTotals: (bytes: Int, seconds: Double, waited: Double)? { exchange?.totals }
+
     /// What a step returns.
     public struct Result: Sendable {
         /// The global batch's weighted cross-entropy / sentences.

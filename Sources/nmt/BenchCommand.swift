@@ -7,6 +7,7 @@ import IO
 import Loss
 import Model
 import ModelFiles
+import MPI
 import Tensor
 import Train
 
@@ -32,7 +33,11 @@ struct BenchTrainCommand: ParsableCommand {
             Config S: embedding 256, hidden 256, 1 layer, vocabularies 8000/8000. Config M: 512, 512, \
             2 layers, 32000/32000. Both: batch 64, general attention, input feeding, Adam 1e-3, clipping \
             at 5, buckets of 20 source and 25 target positions. Prints target_tokens, seconds, \
-            tokens_per_second and peak_rss_mb (plus the settings and GFLOPS of the useful products).
+            tokens_per_second and peak_rss_mb (plus the settings and GFLOPS of the useful products). \
+            Under mpirun each rank takes its slice of every batch (data-parallel, as nmt train), and \
+            rank 0 adds ranks and, per step, compute_seconds, allreduce_seconds (the exchange \
+            thread in MPI_Allreduce), allreduce_wait_seconds (not hidden behind the backward pass) \
+            and allreduce_bytes.
             """)
 
     @Option(name: .long, help: "Model size: S or M.")
@@ -75,22 +80,30 @@ struct BenchTrainCommand: ParsableCommand {
         let batches = SyntheticBatches.batches(count: 8, size: c.batchSize, sourceVocabulary: c.vocabulary,
                                                targetVocabulary: c.vocabulary, seed: seed)
         let workspace = Workspace()
+        let world = Communicator.world
+        guard c.batchSize >= world.size else {
+            throw ValidationError("a batch of \(c.batchSize) cannot be shared among \(world.size) ranks")
+        }
+        let slices = batches.map { $0.rows(Trainer.slice(rows: $0.size, rank: world.rank, ranks: world.size)) }
 
-        /// One step: zero, forward, loss, backward, clip at 5, Adam.
+        /// One step: zero, forward, loss, backward, clip at 5, Adam (this rank's slice of the batch).
         let step = TrainingStep(model: model, loss: tokenLoss, optimizer: optimizer, parameters: store, workspace: workspace,
-                                maxGradientNorm: 5)
+                                maxGradientNorm: 5, communicator: world)
 
-        for batch in batches.prefix(2) { _ = step(batch) }
+        for i in 0..<2 { _ = step(slices[i], globalSize: c.batchSize) }
+        world.barrier()
+        let before = step.exchangeTotals
         let flops = TrainingFlops(embedding: c.embedding, hidden: c.hidden, layers: c.layers, targetVocabulary: c.vocabulary,
                                   numSampled: loss == .sampled ? numSampled : nil)
         var tokens = 0, work = 0.0, lastLoss = 0.0
         let start = ContinuousClock.now
         for i in 0..<steps {
             let batch = batches[i % batches.count]
-            lastLoss = step(batch).loss
+            lastLoss = step(slices[i % batches.count], globalSize: c.batchSize).loss
             tokens += batch.targetTokenCount
         }
         let elapsed = start.duration(to: .now)
+        guard world.isRoot else { return }
         for i in 0..<steps { work += flops.step(batches[i % batches.count]) }
         let seconds = BenchMeasures.seconds(elapsed)
 
@@ -103,6 +116,12 @@ struct BenchTrainCommand: ParsableCommand {
         if loss == .sampled { fields.append(("num_sampled", .int(numSampled))) }
         fields += [("last_loss", .double(lastLoss)), ("flops_per_token", .double((work / Double(tokens)).rounded())),
                    ("gflops", .double(work / seconds / 1e9))]
+        if let before, let after = step.exchangeTotals {
+            let n = Double(steps), waited = (after.waited - before.waited) / n
+            fields += [("ranks", .int(world.size)), ("compute_seconds", .double(seconds / n - waited)),
+                       ("allreduce_seconds", .double((after.seconds - before.seconds) / n)), ("allreduce_wait_seconds", .double(waited)),
+                       ("allreduce_bytes", .int((after.bytes - before.bytes) / steps))]
+        }
         try OutputFile.standardOutput.write(Array((JSON.object(fields).rendered() + "\n").utf8))
     }
 }

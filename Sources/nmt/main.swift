@@ -48,7 +48,7 @@ enum Entry {
 private func refuseSeveralRanks(_ command: any ParsableCommand) throws {
     guard Communicator.startedByMPIRun(environment: { getenv($0).map { String(cString: $0) } }),
           let size = getenv("OMPI_COMM_WORLD_SIZE").flatMap({ Int(String(cString: $0)) }), size > 1,
-          !(command is TranslateCommand), !(command is TrainCommand) else { return }
+          !(command is TranslateCommand), !(command is TrainCommand), !(command is BenchTrainCommand) else { return }
     throw SeveralRanksError(command: type(of: command).configuration.commandName ?? "nmt", ranks: size)
 }
 
