@@ -25,6 +25,10 @@ import Testing
         "Sources/Train/GradientClipping.swift": [
             "let g = parameters.gradients.pointer": "parameters is the caller's argument; gradients a let property of it",
         ],
+        "Sources/Train/GradientExchange.swift": [
+            "for range in ranges[index] { start(Region(base: parameters.gradients.pointer + range.lowerBound, count: range.count)) }":
+                "parameters: a let of self; the exchange thread's block holds it (withExtendedLifetime) while it reads",
+        ],
         "Sources/Train/SGD.swift": [
             "let w = parameters.values.pointer, g = parameters.gradients.pointer":
                 "parameters is the caller's argument; values and gradients let properties of it",
