@@ -253,21 +253,10 @@ public final class Trainer {
         try communicator.agree { if communicator.isRoot { try body() } }
     }
 
-    /// Evaluates and saves `last.ckpt` (`saving`) on rank 0; every rank then takes rank 0's
-    /// decisions (learning rate, patience), which the optimizer's step must agree on.
+    /// Evaluates (every rank) and saves `last.ckpt` (`saving`, rank 0).
     private func evaluateAndSave(saving: Bool = true) throws {
-        try agreeOnRoot {
-            try evaluate()
-            if saving { try saveCheckpoint() }
-        }
-        guard communicator.isDistributed else { return }
-        let shared = communicator.broadcast(Array("\(state.learningRate) \(state.evaluationsSinceBest) \(state.bestBLEU)".utf8))
-        let fields = String(decoding: shared, as: UTF8.self).split(separator: " ").compactMap { Double($0) }
-        precondition(fields.count == 3, "rank 0's evaluation did not arrive")
-        state.learningRate = fields[0]
-        state.evaluationsSinceBest = Int(fields[1])
-        state.bestBLEU = fields[2]
-        optimizer.learningRate = Float(state.learningRate)
+        try evaluate()
+        if saving { try agreeOnRoot { try saveCheckpoint() } }
     }
 
     /// A batch being built (or already built).
@@ -307,6 +296,8 @@ public final class Trainer {
     /// `best.ckpt` and the last `train.keep_checkpoints` evaluation checkpoints; decays the
     /// learning rate when dev perplexity did not improve, never below `min_learning_rate`;
     /// counts the evaluations since dev BLEU last improved; redraws `training.svg`.
+    /// Under mpirun every rank measures its share and takes the same decisions from the same
+    /// figures; rank 0 alone writes.
     func evaluate() throws {
         let evalStart = Clock.seconds()
         let (perplexity, bleu) = average?.substituted(into: parameters) { measureDev() } ?? measureDev()
@@ -318,25 +309,29 @@ public final class Trainer {
         state.evaluationsSinceBest = improvedBLEU ? 0 : state.evaluationsSinceBest + 1
         state.bestDevPerplexity = min(state.bestDevPerplexity, perplexity)
         state.curves.dev.append((state.step, perplexity, bleu))
-        if improvedBLEU {
-            state.bestBLEU = bleu
-            try saveCheckpoint(to: .best)
+        if improvedBLEU { state.bestBLEU = bleu }
+        try agreeOnRoot {
+            if improvedBLEU { try saveCheckpoint(to: .best) }
+            try keepCheckpoint()
+            let line = "step \(state.step) | dev ppl \(String(format2: perplexity)) | dev BLEU \(String(format1: bleu))"
+                + (improvedBLEU ? " (best)" : "") + " | lr \(state.learningRate) | eval \(Progress.duration(Clock.seconds() - evalStart))"
+            note(line)
+            try appendLog(.object([("step", .int(state.step)), ("dev_perplexity", .double(perplexity)), ("dev_bleu", .double(bleu)),
+                               ("best", .bool(improvedBLEU)), ("learning_rate", .double(state.learningRate))]))
+            try OutputFile.write(Array(state.curves.svg(title: "\(recipe.name): training").utf8), to: directory.curvesPath)
         }
-        try keepCheckpoint()
-        let line = "step \(state.step) | dev ppl \(String(format2: perplexity)) | dev BLEU \(String(format1: bleu))"
-            + (improvedBLEU ? " (best)" : "") + " | lr \(state.learningRate) | eval \(Progress.duration(Clock.seconds() - evalStart))"
-        note(line)
-        try appendLog(.object([("step", .int(state.step)), ("dev_perplexity", .double(perplexity)), ("dev_bleu", .double(bleu)),
-                           ("best", .bool(improvedBLEU)), ("learning_rate", .double(state.learningRate))]))
-        try OutputFile.write(Array(state.curves.svg(title: "\(recipe.name): training").utf8), to: directory.curvesPath)
     }
 
-    /// Dev perplexity and dev BLEU of the parameters in the store.
+    /// Dev perplexity and dev BLEU of the parameters in the store. Under mpirun each rank takes
+    /// every Nth dev batch and its share of the dev translation (rank 0 gathers and scores it);
+    /// every rank gets the sums and rank 0's BLEU.
     private func measureDev() -> (perplexity: Double, bleu: Double) {
         let devBuckets = Buckets(corpus: dev, shapes: buckets.shapes)
-        var crossEntropy = 0.0, weight = 0.0
+        var crossEntropy = 0.0, weight = 0.0, batchIndex = -1
         for (k, members) in devBuckets.members.enumerated() {
             for start in stride(from: 0, to: members.count, by: recipe.train.batchSize) {
+                batchIndex += 1
+                guard batchIndex % communicator.size == communicator.rank else { continue }
                 let indices = Array(members[start..<min(members.count, start + recipe.train.batchSize)])
                 let batch = devBuckets.batch(indices, bucket: k, corpus: dev, reverseSource: recipe.data.reverseSource)
                 workspace.reset()
@@ -351,20 +346,22 @@ public final class Trainer {
                 weight += w
             }
         }
-        let perplexity = weight > 0 ? exp(crossEntropy / weight) : .nan
         var bleu = 0.0
         // Greedy, as `nmt translate --beam 1` (its workspace lives only while it translates).
         var options = TranslationOptions()
         options.beam = 1
         options.threads = self.options.threads
         options.quiet = true
+        options.communicator = communicator
         if translatesDev, !devReferences.isEmpty,
            let translator = try? Translator(directory: directory, model: model, parameters: parameters, options: options) {
             let sources = (0..<dev.count).map { i in Array(dev.sourceIDs[dev.sourceRange(i)]) }
             let hypotheses = translator.translate(preparedSources: sources)
-            bleu = BLEU().corpusScore(hypotheses: hypotheses, references: [devReferences]).score
+            if communicator.isRoot { bleu = BLEU().corpusScore(hypotheses: hypotheses, references: [devReferences]).score }
         }
-        return (perplexity, bleu)
+        var sums = [crossEntropy, weight, bleu]       // bleu: rank 0's, + 0 from the others
+        communicator.allreduceSum(&sums)
+        return (sums[1] > 0 ? exp(sums[0] / sums[1]) : .nan, sums[2])
     }
 
     /// The learning rate after one decay: × `decay`, never below `min_learning_rate` (nor below

@@ -99,6 +99,17 @@ struct DataParallelTrainTests {
             let alone = try setting.log("one").compactMap { $0["train_perplexity"] as? Double }
             let shared = lines.compactMap { $0["train_perplexity"] as? Double }
             #expect(alone.count == shared.count && zip(alone, shared).allSatisfy { abs($0 - $1) <= 1e-4 * $0 }, "\(alone) \(shared)")
+            // The dev evaluation, shared among the ranks (every Nth dev batch, a share of the dev
+            // translation gathered on rank 0), gives one process's figures.
+            let evaluations = try setting.log("one").filter { $0["dev_perplexity"] != nil }
+            let sharedEvaluations = lines.filter { $0["dev_perplexity"] != nil }
+            #expect(evaluations.count == 1 && sharedEvaluations.count == 1)
+            if let a = evaluations.first, let b = sharedEvaluations.first,
+               let p = a["dev_perplexity"] as? Double, let q = b["dev_perplexity"] as? Double {
+                #expect(abs(p - q) <= 1e-4 * p, "dev perplexity \(q) on \(ranks) ranks, \(p) alone")
+                #expect(a["dev_bleu"] as? Double == b["dev_bleu"] as? Double, "dev BLEU \(b) on \(ranks) ranks, \(a) alone")
+                print("data-parallel: dev perplexity \(q) on \(ranks) ranks, \(p) alone; dev BLEU \(b["dev_bleu"]!), \(a["dev_bleu"]!)")
+            }
         }
         #expect(try setting.log("one").allSatisfy { $0["ranks"] == nil })
     }
