@@ -42,6 +42,17 @@ import TestSupport
         #expect(auto.stdout == int8.stdout)
     }
 
+    /// An ensemble decodes every model in int8: the fixture model ensembled with itself gives
+    /// its own int8 output byte for byte ((x + x) · ½ = x), which it could not if one of the two
+    /// stayed fp32.
+    @Test func anEnsembleDecodesEveryModelInInt8() throws {
+        try #require(ReducedPrecisionCPU.current.int8, "this CPU has no int8 products")
+        let single = try Self.translate(["--precision", "int8"])
+        let twice = try Self.translate(["--model", Self.model, "--precision", "int8"])
+        #expect(single.status == 0 && twice.status == 0, "\(single.stderr)\(twice.stderr)")
+        #expect(!single.stdout.isEmpty && twice.stdout == single.stdout)
+    }
+
     @Test func aPrecisionTheCPULacksIsOneErrorLine() throws {
         if !ReducedPrecisionCPU.current.bf16 {
             Self.expectOneErrorLine(try Self.translate(["--precision", "bf16"]), "bf16")
