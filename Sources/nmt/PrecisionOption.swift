@@ -9,8 +9,8 @@ extension Precision: ExpressibleByArgument {
         """, valueName: "p")
 
     /// What `asked` means on this CPU (auto resolved); called from `validate()`, so that a
-    /// precision the CPU lacks is one error line before any work.
+    /// precision the CPU lacks is one error line before any work. fp32 never asks oneDNN.
     static func resolved(_ asked: Precision) throws -> Precision {
-        try ReducedPrecisionCPU.current.resolve(asked)
+        asked == .fp32 ? .fp32 : try ReducedPrecisionCPU.current.resolve(asked)
     }
 }
