@@ -2,7 +2,7 @@
 import PackageDescription
 
 // One module per pipeline stage (STYLE.md). Lower modules never import higher ones:
-// C shims (CICU, CBLAS, CKernels, CVectorMath, CDecode, CMPI) → IO (→ MPI) → Text → Data; Eval (scoring) needs
+// C shims (CICU, CBLAS, CKernels, CVectorMath, CDecode, CMPI, CDNNL) → IO (→ MPI) → Text → Data; Eval (scoring) needs
 // IO and Text; Tensor → Model (needs Data) → Loss, Decode; ModelFiles (recipes, checkpoints, the
 // model directory) needs Model and Text; Translation needs Decode and ModelFiles; Train needs
 // Loss, Eval, ModelFiles and Translation (dev BLEU); nmt (the commands) sits on top.
@@ -38,7 +38,9 @@ let package = Package(
         // its nmt_exp.h is also the kernels' e^x.
         .target(name: "CVectorMath"),
         .target(name: "CKernels", dependencies: ["CVectorMath"]),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels", "IO"]),
+        // oneDNN's int8 product for `--precision int8` (OpenMP underneath, as Debian builds it).
+        .target(name: "CDNNL", linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels", "CDNNL", "IO"]),
         .target(name: "Model", dependencies: ["Tensor", "Data", "IO"]),
         .target(name: "Loss", dependencies: ["Tensor", "IO", "CVectorMath"]),
         // What a trained model is on disk: recipes, checkpoints and the model directory.

@@ -112,8 +112,10 @@ public struct AttentionalDecoder: Sendable {
     ///     every step's embeddings in one product; decoding looks them up in a table); otherwise
     ///     layer 0's input holds E(y_{t-1}) and the whole product is taken here.
     /// On entry each layer's input holds h_{t-1} (and layer 0's h̃_{t-1}), from `carry` or the
-    /// encoder's final states. Dropout applies where `step.masks` has masks.
-    public func forward(_ step: Cache, sentences: DecoderRows, embeddingPreloaded: Bool, parameters: ParameterStore) {
+    /// encoder's final states. Dropout applies where `step.masks` has masks. With `int8`, the
+    /// layers' and attention's products are int8 (decoding at `--precision int8`).
+    public func forward(_ step: Cache, sentences: DecoderRows, embeddingPreloaded: Bool, parameters: ParameterStore,
+                        int8: Int8Decoder.Products? = nil) {
         guard step.rowCount > 0 else { return }
         let H = hidden
         for (l, layer) in layers.enumerated() {
@@ -127,13 +129,14 @@ public struct AttentionalDecoder: Sendable {
                 }
             }
             layer.forward(rows, previousCells: step.previous(l), preloaded: l == 0 && embeddingPreloaded ? embeddingSize : nil,
-                          parameters: parameters)
+                          parameters: parameters, int8: int8?.layer(l))
             if let sum = rows.residual {
                 sum.copy(from: rows.outputs)
                 sum.add(step.layer(l - 1).stackOutputs)
             }
         }
-        attention.forward(rows: step.rows, query: step.query, cache: step.attention, sentences: sentences, parameters: parameters)
+        attention.forward(rows: step.rows, query: step.query, cache: step.attention, sentences: sentences, parameters: parameters,
+                          int8: int8)
     }
 
     /// Makes the rows of `next` continue rows of `step`: h_t becomes each layer's h_{t-1}, h̃_t the

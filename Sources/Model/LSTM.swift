@@ -73,7 +73,10 @@ public struct LSTMLayer: Sendable {
     ///     When p is the whole input, rows without a previous state (h_{t-1} = 0) skip the product.
     ///   - previousCells: c_{t-1} of the first `previousCells.rows` rows (nil: none); the other rows
     ///     start from c = 0, h = 0.
-    public func forward(_ rows: Cache, previousCells: Matrix?, preloaded: Int?, parameters: ParameterStore) {
+    ///   - int8: take the product in int8 with these weights (W[p..<input + hidden] quantized,
+    ///     `Int8Decoder`) instead of fp32 W (nil: fp32, OpenBLAS).
+    public func forward(_ rows: Cache, previousCells: Matrix?, preloaded: Int?, parameters: ParameterStore,
+                        int8: Int8Product? = nil) {
         let count = rows.gates.rows
         guard count > 0 else { return }
         let carried = min(count, previousCells?.rows ?? 0)     // rows with a nonzero h_{t-1}, c_{t-1}
@@ -82,7 +85,9 @@ public struct LSTMLayer: Sendable {
             nmt_broadcast_row(Int32(count), Int32(4 * hidden), parameters.value(bias).base, rows.gates.base, Int32(rows.gates.stride))
         }
         let gemmRows = from == input ? carried : count
-        if gemmRows > 0 {
+        if gemmRows > 0, let int8 {
+            int8.multiply(rows.inputs.rows(0..<gemmRows).columns(from..<(input + hidden)), into: rows.gates.rows(0..<gemmRows), beta: 1)
+        } else if gemmRows > 0 {
             GEMM.multiply(rows.inputs.rows(0..<gemmRows).columns(from..<(input + hidden)),
                           parameters.value(weight).rows(from..<(input + hidden)),
                           into: rows.gates.rows(0..<gemmRows), beta: 1)

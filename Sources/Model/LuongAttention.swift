@@ -73,9 +73,10 @@ public struct LuongAttention: Sendable {
 
     /// One decoder step for rows `rows` of the cache: writes a_t, [c_t; h_t], h̃_t.
     /// - Parameters: query: h_t [rows.count, hidden]; sentences: the source block of each row
-    ///   (default: row i of the step attends to block i, training's packed order).
+    ///   (default: row i of the step attends to block i, training's packed order); int8: take
+    ///   h_t·W_a[0..<H] (concat) and [c_t; h_t]·W_c in int8 (`Int8Decoder`; nil: fp32).
     public func forward(rows: Range<Int>, query: Matrix, cache: Cache, sentences: DecoderRows = .inOrder,
-                        parameters: ParameterStore) {
+                        parameters: ParameterStore, int8: Int8Decoder.Products? = nil) {
         let count = rows.count
         guard count > 0 else { return }
         let combined = cache.contextAndState.rows(rows)
@@ -83,7 +84,11 @@ public struct LuongAttention: Sendable {
         var scoringQuery = query
         if score == .concat, let weight {
             scoringQuery = cache.projectedQueries.rows(rows)
-            GEMM.multiply(query, parameters.value(weight).rows(0..<hidden), into: scoringQuery)
+            if let product = int8?.queryProjection {
+                product.multiply(query, into: scoringQuery)
+            } else {
+                GEMM.multiply(query, parameters.value(weight).rows(0..<hidden), into: scoringQuery)
+            }
         }
         let alignments = cache.alignments.rows(rows)
         sentences.withSentences(count) { sentences in
@@ -95,7 +100,11 @@ public struct LuongAttention: Sendable {
             }
         }
         let attentional = cache.attentionalStates.rows(rows)
-        GEMM.multiply(combined, parameters.value(combine), into: attentional)
+        if let int8 {
+            int8.combine.multiply(combined, into: attentional)
+        } else {
+            GEMM.multiply(combined, parameters.value(combine), into: attentional)
+        }
         nmt_tanh(Int32(count), Int32(hidden), attentional.base, Int32(attentional.stride))
     }
 

@@ -49,6 +49,27 @@ extension Seq2Seq {
         let embeddingGates: FloatBuffer?
         public static let embeddingGateLimit = 1 << 24
 
+        /// Whether an `Inference` with this limit looks layer 0's embedding gates up in a table.
+        public static func usesEmbeddingGates(_ configuration: Seq2SeqConfiguration, limit: Int) -> Bool {
+            configuration.targetVocabularySize * 4 * configuration.hidden <= limit
+        }
+
+        /// The decoder's products in int8 from now on (`Int8Decoder`, made for this `Inference`'s
+        /// embedding gate limit); nil: fp32 (OpenBLAS).
+        public var int8: Int8Decoder? {
+            get { int8Products?.weights }
+            set {
+                guard let newValue else { int8Products = nil; return }
+                let E = model.configuration.embedding
+                precondition(newValue.layerFrom[0] == (embeddingGates != nil ? E : 0), "int8 weights made for another embedding gate limit")
+                guard let scratch = int8Products?.scratch ?? Int8Scratch() else {
+                    preconditionFailure("int8 weights without a oneDNN engine")
+                }
+                int8Products = Int8Decoder.Products(newValue, scratch: scratch)
+            }
+        }
+        private var int8Products: Int8Decoder.Products?
+
         /// Reads `parameters` here for the embedding gates: make a new `Inference` after the
         /// parameters change (training's dev translation does, at every evaluation).
         /// - Parameters:
@@ -69,7 +90,7 @@ extension Seq2Seq {
             rowSentence = [Int32](repeating: 0, count: N)
             nextRowSentence = rowSentence
             let E = configuration.embedding, first = decoder.layers[0]
-            if V * 4 * H <= embeddingGateLimit {
+            if Self.usesEmbeddingGates(configuration, limit: embeddingGateLimit) {
                 let buffer = FloatBuffer(count: V * 4 * H), table = Matrix(buffer.pointer, rows: V, columns: 4 * H)
                 nmt_broadcast_row(Int32(V), Int32(4 * H), parameters.value(first.bias).base, table.base, Int32(table.stride))
                 GEMM.multiply(parameters.value(decoder.embedding.table), parameters.value(first.weight).rows(0..<E),
@@ -143,10 +164,15 @@ extension Seq2Seq {
             } else {
                 decoder.embedding.forward(ids: ids, into: step.layer(0).inputs.columns(0..<E), parameters: parameters)
             }
-            decoder.forward(step, sentences: .listed(rowSentence), embeddingPreloaded: embeddingGates != nil, parameters: parameters)
+            decoder.forward(step, sentences: .listed(rowSentence), embeddingPreloaded: embeddingGates != nil, parameters: parameters,
+                            int8: int8Products)
 
             // The logits h̃·Wᵀ (the output bias is left to the reader's pass over them).
-            GEMM.multiply(step.attentionalStates, parameters.value(model.outputWeight), transposeB: true, into: logits)
+            if let int8Products {
+                int8Products.output.multiply(step.attentionalStates, into: logits)
+            } else {
+                GEMM.multiply(step.attentionalStates, parameters.value(model.outputWeight), transposeB: true, into: logits)
+            }
         }
 
         /// h̃_t·output.weightᵀ of the last step [rowCount, Vt], WITHOUT the output bias: add

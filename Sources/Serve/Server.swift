@@ -22,6 +22,8 @@ public struct Server: Sendable {
     let modelName: String
     let step: Int
     let beam: Int
+    /// The decoder's arithmetic (`--precision`, resolved).
+    let precision: String
     let started = Date()
 
     public init(translator: Translator, options: ServeOptions) {
@@ -36,6 +38,7 @@ public struct Server: Sendable {
         modelName = recipe.name
         step = translator.step
         beam = translator.search.beam
+        precision = translator.options.precision.rawValue
     }
 
     /// Serves until SIGTERM or SIGINT.
@@ -229,7 +232,7 @@ public struct Server: Sendable {
 
     /// `GET /health`.
     private func health() -> Any {
-        ["status": "ok", "model": modelName, "step": step, "precision": "fp32", "beam": beam,
+        ["status": "ok", "model": modelName, "step": step, "precision": precision, "beam": beam,
          "source": source, "target": target, "queue_depth": engine.queueDepth,
          "uptime_seconds": (Date().timeIntervalSince(started) * 10).rounded() / 10] as [String: Any]
     }

@@ -1,6 +1,7 @@
 import Decode
 import IO
 import MPI
+import Tensor
 
 /// The settings of `nmt translate`; `Translator` fills what is left nil from the model's recipe.
 public struct TranslationOptions: Sendable {
@@ -22,6 +23,9 @@ public struct TranslationOptions: Sendable {
     /// Draw each token from softmax(logits / T) instead of searching (`--sample`); T = 0 is
     /// greedy search. Takes no beam and no n-best.
     public var sampling: Sampling?
+    /// The arithmetic of the decoder's products: fp32 (OpenBLAS) or int8 (oneDNN), resolved for
+    /// this CPU (`ReducedPrecisionCPU.resolve`) before it comes here.
+    public var precision = Precision.fp32
     /// Threads for pre- and postprocessing.
     public var threads = ParallelLines.defaultThreads
     /// No progress lines on standard error.

@@ -45,6 +45,9 @@ public final class Translator: @unchecked Sendable {
 
     /// The other models of an ensemble (`init(directories:…)`), each with its own source side.
     let members: [Member]
+    /// With `options.precision` int8: each model's quantized decoder (the first model's, then the
+    /// members'), shared by the translators made with `init(sharing:options:)`.
+    let int8: [Int8Decoder]
     let preprocessor: Preprocessor
     let postprocessor: Postprocessor
     let preprocessors: LineMapper<Preprocessor.Workspace>
@@ -122,7 +125,7 @@ public final class Translator: @unchecked Sendable {
         let options = try Self.filled(given, recipe: base.directory.recipe)
         try Self.checkMemory(directory: base.directory, options: options, checkpointBytes: 0)
         try self.init(directory: base.directory, model: base.model, parameters: base.parameters, step: base.step, filled: options,
-                      members: base.members)
+                      members: base.members, int8: base.int8.isEmpty ? nil : base.int8)
     }
 
     /// A translator of parameters that are not (or not yet) a checkpoint: `nmt train` translates
@@ -136,7 +139,7 @@ public final class Translator: @unchecked Sendable {
 
     /// - Parameter options: filled in (`filled(_:recipe:)`).
     private init(directory: ModelDirectory, model: Seq2Seq, parameters: ParameterStore, step: Int, filled options: TranslationOptions,
-                 members: [Member] = []) throws {
+                 members: [Member] = [], int8: [Int8Decoder]? = nil) throws {
         let recipe = directory.recipe
         let beam = options.beam!
         self.options = options
@@ -158,6 +161,9 @@ public final class Translator: @unchecked Sendable {
         if !members.isEmpty {
             decoder.join(members.map { ($0.model, $0.parameters, $0.directory.recipe.data.reverseSource) })
         }
+        self.int8 = try Self.int8Weights(options.precision, given: int8, models: [(model, parameters, directory.path)]
+                                         + members.map { ($0.model, $0.parameters, $0.directory.path) })
+        if !self.int8.isEmpty { decoder.decodeInInt8(self.int8) }
         if let attention = options.attentionDirectory, options.communicator.isRoot { try FileSystem.createDirectory(attention) }
         progress = Progress("translate", unit: "sentences", quiet: options.quiet || !options.communicator.isRoot)
     }

@@ -54,6 +54,9 @@ struct BenchTranslate: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Seed of the sources and the parameters, \(OptionBounds.text(OptionBounds.seed)).")
     var seed: Int = 1
 
+    @Option(name: .long, help: Precision.help)
+    var precision: Precision = .fp32
+
     static let batchSize = 64
 
     func validate() throws {
@@ -61,6 +64,7 @@ struct BenchTranslate: ParsableCommand {
         try OptionBounds.check("--sentences", sentences, in: OptionBounds.benchSentences)
         try OptionBounds.check("--threads", threads, in: OptionBounds.threads)
         try OptionBounds.check("--seed", seed, in: OptionBounds.seed)
+        _ = try Precision.resolved(precision)
     }
 
     func run() throws {
@@ -86,6 +90,15 @@ struct BenchTranslate: ParsableCommand {
             }
         }
         let search = Search(model: model, parameters: store, batchSize: B, beam: beam)
+        // int8: the weights quantized once, as `nmt translate` does at load (timed apart).
+        let precision = try Precision.resolved(self.precision)
+        var quantizeSeconds = 0.0
+        if precision == .int8 {
+            let quantizeStart = ContinuousClock.now
+            guard let weights = Int8Decoder(model: model, parameters: store) else { throw Int8BenchUnavailable() }
+            quantizeSeconds = BenchMeasures.seconds(quantizeStart.duration(to: .now))
+            search.decodeInInt8([weights])
+        }
 
         /// One batch; <eos> forced at each sentence's limit.
         func decode(_ batch: [[Int32]]) -> Int {
@@ -106,9 +119,15 @@ struct BenchTranslate: ParsableCommand {
             ("sentences", .int(count)), ("seconds", .double(seconds)),
             ("sentences_per_second", .double(Double(count) / seconds)), ("peak_rss_mb", .double(BenchMeasures.peakResidentMegabytes())),
             ("mode", .string("translate")), ("config", .string(c.rawValue)), ("beam", .int(beam)), ("threads", .int(threads)),
-            ("schedule", .string(schedule.rawValue)),
+            ("schedule", .string(schedule.rawValue)), ("precision", .string(precision.rawValue)),
+            ("quantize_seconds", .double(quantizeSeconds)),
             ("output_tokens", .int(outputTokens)),
         ]
         try OutputFile.standardOutput.write(Array((JSON.object(fields).rendered() + "\n").utf8))
     }
+}
+
+/// oneDNN made no int8 product for the config's shapes.
+struct Int8BenchUnavailable: UserError {
+    var description: String { "--precision int8: oneDNN cannot make the int8 products of this config; use --precision fp32" }
 }

@@ -67,6 +67,9 @@ struct ServeCommand: ParsableCommand {
             help: ArgumentHelp("A file of API keys, one a line: requests must carry one as api_key (else 403).", valueName: "file"))
     var apiKeys: String?
 
+    @Option(name: .long, help: Precision.help)
+    var precision: Precision = .fp32
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -78,6 +81,7 @@ struct ServeCommand: ParsableCommand {
         try OptionBounds.check("--max-request-bytes", maxRequestBytes, in: OptionBounds.requestBytes)
         try OptionBounds.check("--max-lines", maxLines, in: OptionBounds.requestLines)
         try OptionBounds.check("--max-queue", maxQueue, in: OptionBounds.queue)
+        _ = try Precision.resolved(precision)
     }
 
     func run() throws {
@@ -100,6 +104,7 @@ struct ServeCommand: ParsableCommand {
         translation.beam = beam
         translation.batchSize = maxBatch
         translation.threads = common.threads
+        translation.precision = try Precision.resolved(precision)
         translation.quiet = true
         let directories = try model.map { try ModelDirectory(path: $0) }
         let server = Server(translator: try Translator(directories: directories, options: translation), options: options)

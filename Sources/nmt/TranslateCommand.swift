@@ -96,6 +96,9 @@ struct TranslateCommand: ParsableCommand {
             help: "With --sample: the seed, \(OptionBounds.text(OptionBounds.seed)) (default 1).")
     var seed: Int?
 
+    @Option(name: .long, help: Precision.help)
+    var precision: Precision = .fp32
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -114,6 +117,7 @@ struct TranslateCommand: ParsableCommand {
         }
         if sample, let beam, beam > 1 { throw TranslationError.samplingWithBeam(beam: beam) }
         if sample && nBest != nil { throw TranslationError.samplingWithNBest }
+        _ = try Precision.resolved(precision)
     }
 
     func run() throws {
@@ -128,6 +132,7 @@ struct TranslateCommand: ParsableCommand {
         options.attentionDirectory = attention
         options.attentionLimit = attentionLimit
         options.threads = common.threads
+        options.precision = try Precision.resolved(precision)
         if sample { options.sampling = Sampling(temperature: temperature ?? 1, seed: UInt64(seed ?? 1)) }
         options.quiet = common.quiet
         // Under mpirun every rank opens the model, and all stop if one cannot (Communicator.agree).
