@@ -68,9 +68,8 @@ import ModelTestSupport
         let workspace = Workspace(blockSize: 1 << 20)
         var padded = [Int32](repeating: Batch.pad, count: B * S)
         for (b, source) in sources.enumerated() { Batch.placeSource(source, reverse: true, into: &padded, row: b, length: S) }
-        var random = SplitMix64(seed: 0)
         let encoded = model.encoder.forward(source: padded, sentences: B, sourceLength: S, order: Array(0..<B), dropout: 0,
-                                            random: &random, parameters: store, workspace: workspace)
+                                            parameters: store, workspace: workspace)
         // Layer 0's whole product is taken (no table of embedding gates): limit 0.
         let weights = try #require(Int8Decoder(model: model, parameters: store, embeddingGateLimit: 0))
         let scratch = try #require(Int8Scratch())
