@@ -86,8 +86,9 @@ struct TrainCommand: ParsableCommand {
                 targetVocabulary: try Vocabulary(contentsOf: "\(prepared)/vocab.\(tgt)"),
                 codes: recipe.data.bpeMerges > 0 ? try BPECodes(contentsOf: "\(prepared)/bpe.codes") : nil)
         }
-        let train = try ParallelCorpus(sourcePath: "\(prepared)/train.\(src)", targetPath: "\(prepared)/train.\(tgt)",
-                                       sourceVocabulary: directory.sourceVocabulary, targetVocabulary: directory.targetVocabulary)
+        // Memory-mapped from train.ids when current (ranks on one machine share its pages), else the text.
+        let train = try ParallelCorpus.prepared(directory: prepared, source: src, target: tgt,
+                                                sourceVocabulary: directory.sourceVocabulary, targetVocabulary: directory.targetVocabulary)
         let devSource = "\(prepared)/dev.\(src)"
         var dev = ParallelCorpus()
         var references: [String] = []
