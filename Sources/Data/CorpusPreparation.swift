@@ -85,9 +85,10 @@ public enum CorpusPreparation {
 
     /// - Throws: `PrepareError` for mismatched line counts or a missing side, `FileError` for
     ///   unreadable or invalid UTF-8 input, `TokenizerError` for an unsupported language.
+    /// - Parameter whole: read a directory whole instead of streaming it (the tests' oracle).
     public static func run(source: CorpusSource, outputDirectory out: String, options: PrepareOptions,
-                           force: Bool = false) throws -> Outcome {
-        if case .directory(let directory) = source {
+                           force: Bool = false, whole: Bool = false) throws -> Outcome {
+        if case .directory(let directory) = source, !whole {
             return try runStreaming(directory: directory, outputDirectory: out, options: options, force: force)
         }
         let log = Progress("prepare", quiet: options.quiet)

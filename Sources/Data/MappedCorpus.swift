@@ -88,7 +88,7 @@ public enum MappedCorpus {
         let fields = (2..<8).map { Int(truncatingIfNeeded: word($0 * 8)) }
         let header = Header(pairs: fields[0], sourceVocabularySize: fields[1], targetVocabularySize: fields[2],
                             vocabularyFingerprint: word(5 * 8), sourceTextBytes: fields[4], targetTextBytes: fields[5])
-        guard fields.allSatisfy({ $0 >= 0 }), header.bytes == Array(bytes[0..<headerBytes]) else {
+        guard fields.enumerated().allSatisfy({ $0.offset == 3 || $0.element >= 0 }), header.bytes == Array(bytes[0..<headerBytes]) else {
             throw damaged("header checksum mismatch")
         }
         // Stale: made for other vocabularies or other text; the text files are the truth.
