@@ -97,9 +97,8 @@ extension CorpusPreparation {
             func segmented(_ lines: LineBuffer) -> LineBuffer {
                 mapper.map(lines) { _, line, cache, output in bpe.apply(line, cache: &cache, into: &output) }
             }
-            var source = try tokenized[0].lines(), target = try tokenized[1].lines()
-            var stream = PairedLineStream(source: { try source.next() }, target: { try target.next() },
-                                          paths: tokenized.map(\.path), chunkPairs: options.chunkPairs)
+            var stream = PairedLineStream(source: try tokenized[0].lines(), target: try tokenized[1].lines(),
+                                          chunkPairs: options.chunkPairs)
             while let chunk = try stream.next() {
                 try final.add(segmented(chunk.source), segmented(chunk.target))
                 apply.update(2 * final.pairs)

@@ -26,6 +26,13 @@ public final class LineFile {
         stream = LineStream(fd: fd, path: path, blockSize: blockSize)
     }
 
+    /// Reads `descriptor`, which this object now owns and closes.
+    init(descriptor: Int32, path: String, blockSize: Int = 1 << 22) {
+        self.path = path
+        fd = descriptor
+        stream = LineStream(fd: descriptor, path: path, blockSize: blockSize)
+    }
+
     deinit { close(fd) }
 
     /// The next block of whole lines, nil at the end.

@@ -39,10 +39,13 @@ public final class ScratchFile {
         try values.withUnsafeBytes { try write($0) }
     }
 
-    /// Its lines from the start, a block at a time (the file is read to its end by the stream).
-    public func lines() throws -> LineStream {
+    /// Its lines from the start, a block at a time, through a descriptor of their own: the reader
+    /// outlives this object safely (an unlinked file lives while a descriptor is open).
+    public func lines() throws -> LineFile {
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw FileError.unreadable(path: path, reason: FileSystem.errorText()) }
-        return LineStream(fd: fd, path: path)
+        let copy = dup(fd)
+        guard copy >= 0 else { throw FileError.unreadable(path: path, reason: FileSystem.errorText()) }
+        return LineFile(descriptor: copy, path: path)
     }
 
     /// Calls `body` with the whole file from its start, in blocks of 4 MB (the last one shorter).
