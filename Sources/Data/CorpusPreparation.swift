@@ -20,6 +20,9 @@ public struct PrepareOptions: Sendable {
     public var tokenizer = TokenizerKind.reversible
     public var threads = ParallelLines.defaultThreads
     public var quiet = false
+    /// Pairs of train read, tokenized and filtered at a time (`nmt prepare --corpus` streams):
+    /// what bounds the memory of a pass. It does not change the output.
+    public var chunkPairs = 1 << 16
 
     public init() {}
 
@@ -76,12 +79,18 @@ public enum CorpusPreparation {
         public var report: String
         /// True when an earlier run's output was up to date and nothing was redone.
         public var reused: Bool
+        /// The most train pairs held at once by a streamed preparation (0 when it read them whole).
+        public var largestChunk = 0
     }
 
     /// - Throws: `PrepareError` for mismatched line counts or a missing side, `FileError` for
     ///   unreadable or invalid UTF-8 input, `TokenizerError` for an unsupported language.
+    /// - Parameter whole: read a directory whole instead of streaming it (the tests' oracle).
     public static func run(source: CorpusSource, outputDirectory out: String, options: PrepareOptions,
-                           force: Bool = false) throws -> Outcome {
+                           force: Bool = false, whole: Bool = false) throws -> Outcome {
+        if case .directory(let directory) = source, !whole {
+            return try runStreaming(directory: directory, outputDirectory: out, options: options, force: force)
+        }
         let log = Progress("prepare", quiet: options.quiet)
         let sides = [options.sourceLanguage, options.targetLanguage]
         let raw = try readSplits(source, sides: sides)
@@ -91,7 +100,7 @@ public enum CorpusPreparation {
         FileSystem.removeStaleTemporaries(in: out, of: possibleOutputFiles(sides: sides))
         if !force, let previous = try? FileSystem.readBytes(reportPath),
            String(decoding: previous, as: UTF8.self).contains("\"fingerprint\": \"\(fingerprint)\""),
-           outputFiles(raw, sides: sides, bpe: options.bpeMerges > 0).allSatisfy({ FileSystem.exists(out + "/" + $0) }) {
+           outputFiles(raw.splits.map(\.split), sides: sides, bpe: options.bpeMerges > 0).allSatisfy({ FileSystem.exists(out + "/" + $0) }) {
             log.note("\(out) is up to date (same input and options); nothing to do")
             return Outcome(report: String(decoding: previous, as: UTF8.self), reused: true)
         }
@@ -162,7 +171,16 @@ public enum CorpusPreparation {
                                 codes: codes, vocabularies: vocabularies, fingerprint: fingerprint, input: raw.input)
         let reportText = report.rendered(indent: 2) + "\n"
         files.append(("report.json", Array(reportText.utf8)))
-        try writeAll(files, to: out)
+        var written: [OutputFile] = []
+        if let train = tokenized.first(where: { $0.split == "train" }) {
+            let writer = try MappedCorpusWriter(directory: out, pairs: train.sides[0].count, sourceVocabulary: vocabularies[0],
+                                                targetVocabulary: vocabularies[1],
+                                                sourceTextBytes: train.sides[0].bytes.count + train.sides[0].count,
+                                                targetTextBytes: train.sides[1].bytes.count + train.sides[1].count)
+            try writer.add(source: train.sides[0], target: train.sides[1])
+            written.append(try writer.finish())
+        }
+        try writeAll(files, to: out, committingFirst: written)
         if codes == nil { FileSystem.removeIfPresent(out + "/bpe.codes") }
         log.note("wrote \(out) in \(Progress.duration(log.elapsed))")
         return Outcome(report: reportText, reused: false)
@@ -256,12 +274,12 @@ public enum CorpusPreparation {
     /// Every name `run` may write, whichever splits the corpus has.
     static func possibleOutputFiles(sides: [String]) -> [String] {
         CorpusSplit.allCases.flatMap { split in sides.map { "\(split.rawValue).\($0)" } } + sides.map { "vocab.\($0)" }
-            + ["bpe.codes", "report.json"]
+            + ["bpe.codes", MappedCorpus.fileName, "report.json"]
     }
 
-    static func outputFiles(_ raw: RawSplits, sides: [String], bpe: Bool) -> [String] {
-        raw.splits.flatMap { split in sides.map { "\(split.split).\($0)" } } + sides.map { "vocab.\($0)" }
-            + (bpe ? ["bpe.codes"] : []) + ["report.json"]
+    static func outputFiles(_ splits: [String], sides: [String], bpe: Bool) -> [String] {
+        splits.flatMap { split in sides.map { "\(split).\($0)" } } + sides.map { "vocab.\($0)" }
+            + (bpe ? ["bpe.codes"] : []) + [MappedCorpus.fileName, "report.json"]
     }
 
     /// FNV-1a over the options and every input byte: equal fingerprints mean the output would be equal.
@@ -302,39 +320,9 @@ public enum CorpusPreparation {
     /// Applies the training filters in `DropReason` order; a pair is counted under the first that drops it.
     static func filter(_ source: LineBuffer, _ target: LineBuffer, heldOut: Set<String>,
                        options: PrepareOptions) -> (kept: [LineBuffer], dropped: [DropReason: Int]) {
-        var dropped = [DropReason: Int]()
-        for reason in DropReason.allCases { dropped[reason] = 0 }
-        var kept = [LineBuffer(), LineBuffer()]
-        var seen = Set<String>()
-        for i in 0..<source.count {
-            let s = source[i], t = target[i]
-            let sourceKey = comparisonKey(s, options.tokenizer), targetKey = comparisonKey(t, options.tokenizer)
-            let sourceLength = s.isEmpty ? 0 : s.utf8.reduce(1) { $1 == 0x20 ? $0 + 1 : $0 }
-            let targetLength = t.isEmpty ? 0 : t.utf8.reduce(1) { $1 == 0x20 ? $0 + 1 : $0 }
-            let reason: DropReason?
-            if sourceLength == 0 || targetLength == 0 {
-                reason = .empty
-            } else if sourceKey == targetKey {
-                reason = .untranslated
-            } else if sourceLength > options.maxLength || targetLength > options.maxLength {
-                reason = .tooLong
-            } else if Double(max(sourceLength, targetLength)) > options.lengthRatio * Double(min(sourceLength, targetLength)) {
-                reason = .lengthRatio
-            } else if !seen.insert(sourceKey + "\u{1}" + targetKey).inserted {
-                reason = .duplicate
-            } else if heldOut.contains(sourceKey) {
-                reason = .inDevOrTest
-            } else {
-                reason = nil
-            }
-            if let reason {
-                dropped[reason]! += 1
-            } else {
-                kept[0].append(s.utf8)
-                kept[1].append(t.utf8)
-            }
-        }
-        return (kept, dropped)
+        var filter = PairFilter(options: options, heldOut: heldOut)
+        let kept = filter.filter(source, target)
+        return ([kept.source, kept.target], filter.dropped)
     }
 
     static func tokenCount(_ lines: LineBuffer) -> Int {
@@ -393,8 +381,10 @@ public enum CorpusPreparation {
     /// Writes every file (through `OutputFile`, under a temporary name where it is a regular file)
     /// and closes it; renames only once all are written. An error before then leaves every old
     /// file as it was (the outputs released uncommitted remove their temporaries).
-    static func writeAll(_ files: [(name: String, bytes: [UInt8])], to directory: String) throws {
-        var outputs: [OutputFile] = []
+    /// `committingFirst`: outputs already written and closed (streamed train text, `train.ids`).
+    static func writeAll(_ files: [(name: String, bytes: [UInt8])], to directory: String,
+                         committingFirst written: [OutputFile] = []) throws {
+        var outputs = written
         for file in files {
             let output = try OutputFile(directory + "/" + file.name)
             outputs.append(output)

@@ -30,6 +30,8 @@ public final class OutputFile {
     /// The regular file that `commit` replaces (the end of the symlink chain); nil for a stream.
     public let replaced: String?
     private let temporary: String?
+    /// Where the bytes go until `commit` (nil for a stream), for a writer that reads them back.
+    public var temporaryPath: String? { temporary }
     private var fd: Int32
     /// A descriptor not ours to close (standard output).
     private let borrowed: Bool

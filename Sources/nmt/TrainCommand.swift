@@ -109,8 +109,9 @@ struct TrainCommand: ParsableCommand {
     /// Reads the prepared corpus and makes the trainer (on every rank).
     private func makeTrainer(_ recipe: Recipe, directory: ModelDirectory, prepared: String, communicator: Communicator) throws -> Trainer {
         let (src, tgt) = (recipe.data.source, recipe.data.target)
-        let train = try ParallelCorpus(sourcePath: "\(prepared)/train.\(src)", targetPath: "\(prepared)/train.\(tgt)",
-                                       sourceVocabulary: directory.sourceVocabulary, targetVocabulary: directory.targetVocabulary)
+        // Memory-mapped from train.ids when current (ranks on one machine share its pages), else the text.
+        let train = try ParallelCorpus.prepared(directory: prepared, source: src, target: tgt,
+                                                sourceVocabulary: directory.sourceVocabulary, targetVocabulary: directory.targetVocabulary)
         let devSource = "\(prepared)/dev.\(src)"
         var dev = ParallelCorpus()
         var references: [String] = []

@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A text file read a block of lines at a time (`LineStream` over a descriptor this object opens
+/// and closes), for inputs too large to read whole.
+public final class LineFile {
+    public let path: String
+    private let fd: Int32
+    private var stream: LineStream
+
+    /// - Parameter blockSize: bytes read per block (the memory a block of lines takes).
+    /// - Throws: `FileError` when the path is missing or cannot be opened.
+    public init(_ path: String, blockSize: Int = 1 << 22) throws {
+        self.path = path
+        var info = stat()
+        if stat(path, &info) != 0 {
+            if errno == ENOENT || errno == ENOTDIR { throw FileError.notFound(path: path) }
+            throw FileError.unreadable(path: path, reason: FileSystem.errorText())
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
+        fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw FileError.unreadable(path: path, reason: FileSystem.errorText()) }
+        stream = LineStream(fd: fd, path: path, blockSize: blockSize)
+    }
+
+    /// Reads `descriptor`, which this object now owns and closes.
+    init(descriptor: Int32, path: String, blockSize: Int = 1 << 22) {
+        self.path = path
+        fd = descriptor
+        stream = LineStream(fd: descriptor, path: path, blockSize: blockSize)
+    }
+
+    deinit { close(fd) }
+
+    /// The next block of whole lines, nil at the end.
+    public func next() throws -> LineBuffer? { try stream.next() }
+}

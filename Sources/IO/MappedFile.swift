@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole file mapped read-only into memory (`mmap(PROT_READ, MAP_SHARED)`): the pages come from
+/// the page cache, so processes that map the same file (the ranks of a training on one machine)
+/// share one copy, and pages not touched are never read.
+///
+/// The mapping lives as long as this object; views into `bytes` must not outlive it.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    /// The file's bytes (empty for an empty file, which is not mapped).
+    public let bytes: UnsafeRawBufferPointer
+
+    /// - Throws: `FileError` when the path is missing, a directory, or cannot be mapped.
+    public init(_ path: String) throws {
+        self.path = path
+        var info = stat()
+        if stat(path, &info) != 0 {
+            if errno == ENOENT || errno == ENOTDIR { throw FileError.notFound(path: path) }
+            throw FileError.unreadable(path: path, reason: FileSystem.errorText())
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw FileError.unreadable(path: path, reason: FileSystem.errorText()) }
+        defer { close(fd) }
+        let size = Int(info.st_size)
+        if size == 0 {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let base = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), base != MAP_FAILED else {
+            throw FileError.unreadable(path: path, reason: FileSystem.errorText())
+        }
+        bytes = UnsafeRawBufferPointer(start: base, count: size)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+    }
+}
