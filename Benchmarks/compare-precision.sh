@@ -2,7 +2,7 @@
 # Decoding in int8 (oneDNN) against fp32 (OpenBLAS) in one run: `nmt bench translate` on S and M
 # at beam 1 and 5, alternating, the median sentences/s of each and the ratio; then, given a model
 # directory and a test set, the test BLEU of both precisions at beam 5.
-#   bash Benchmarks/compare-precision.sh [N] [MODEL SOURCE REFERENCE]
+#   bash Benchmarks/compare-precision.sh [N] [MODEL SOURCE REFERENCE]     (SENTENCES=640 a run)
 # Each run waits until the CPUs are idle (Benchmarks/idle.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,10 +17,10 @@ for setting in "S 1" "S 5" "M 1" "M 5"; do
     fp32=(); int8=(); rss32=(); rss8=()
     for _ in $(seq "$runs"); do
         wait_idle
-        out=$("$nmt" bench translate --config "$config" --beam "$beam" --sentences 640 --threads 2 --precision fp32)
+        out=$("$nmt" bench translate --config "$config" --beam "$beam" --sentences "${SENTENCES:-640}" --threads 2 --precision fp32)
         fp32+=("$(field sentences_per_second <<< "$out")"); rss32+=("$(field peak_rss_mb <<< "$out")")
         wait_idle
-        out=$("$nmt" bench translate --config "$config" --beam "$beam" --sentences 640 --threads 2 --precision int8)
+        out=$("$nmt" bench translate --config "$config" --beam "$beam" --sentences "${SENTENCES:-640}" --threads 2 --precision int8)
         int8+=("$(field sentences_per_second <<< "$out")"); rss8+=("$(field peak_rss_mb <<< "$out")")
     done
     a=$(echo "${fp32[*]}" | median); b=$(echo "${int8[*]}" | median)

@@ -66,6 +66,10 @@ public struct SampledSoftmax: TokenLoss {
     public var candidateSlices: (weight: Matrix, bias: Matrix)? { scratch.candidateSlices }
     public var labelSliceSquaredNorm: Double { scratch.labelSliceSquaredNorm }
 
+    /// The last call's candidate ids V′ (the same on every rank of data-parallel training, whose
+    /// samplers draw alike).
+    public var candidateIDs: [Int32] { scratch.candidates.ids }
+
     /// Σ_j |dW′_j|² + db′_j², the candidates' share of `sliceSquaredNorm`.
     public static func candidateSquaredNorm(weight: Matrix, bias: Matrix) -> Double {
         precondition(bias.count == weight.rows, "\(bias.count) bias slices for \(weight.rows) weight slices")

@@ -20,9 +20,10 @@ extension Seq2Seq {
     /// The ranges of the flat parameter (and gradient) buffers that `part` covers, with the
     /// padding after each of its tensors; neighbouring tensors make one range. The parts'
     /// ranges together cover the whole buffer once.
-    public static func ranges(of part: Part, in layout: ParameterLayout) -> [Range<Int>] {
+    /// - Parameter excluding: tensors left out (their neighbours then make separate ranges).
+    public static func ranges(of part: Part, in layout: ParameterLayout, excluding: Set<String> = []) -> [Range<Int>] {
         var ranges = [Range<Int>]()
-        for (i, view) in layout.views.enumerated() where part.holds(view.name) {
+        for (i, view) in layout.views.enumerated() where part.holds(view.name) && !excluding.contains(view.name) {
             let end = i + 1 < layout.views.count ? layout.views[i + 1].offset : layout.count
             if let last = ranges.last, last.upperBound == view.offset {
                 ranges[ranges.count - 1] = last.lowerBound..<end

@@ -192,9 +192,9 @@ public final class Trainer {
             let stops = communicator.allreduce([stopRequested != 0 ? 1 : 0, state.elapsed >= maxSeconds ? 1 : 0], .max)
             if stops[0] != 0 { stopped = true; break }
             if stops[1] != 0 { break }
-            let batch = nextBatch.wait()
+            let batch = nextBatch.wait(), touched = nextBatch.touched
             nextBatch = makeBatch(on: prefetch)
-            let result = step(batch)
+            let result = step(batch, touched: touched)
             state.step += 1
             state.elapsed = elapsedBefore + (Clock.seconds() - start)
             intervalLoss += result.loss * Double(recipe.train.batchSize)
@@ -239,8 +239,8 @@ public final class Trainer {
     }
 
     /// One optimisation step on the global batch (this rank's slice of it).
-    func step(_ batch: Batch) -> TrainingStep.Result {
-        let result = training(batch, globalSize: recipe.train.batchSize,
+    func step(_ batch: Batch, touched: TouchedRows?) -> TrainingStep.Result {
+        let result = training(batch, globalSize: recipe.train.batchSize, touched: touched,
                               dropoutSeed: UInt64(recipe.train.seed) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(state.step))
         average?.update(toward: parameters, step: state.step + 1)
         if let sampler { state.samplerState = sampler.state }
@@ -259,11 +259,13 @@ public final class Trainer {
         if saving { try agreeOnRoot { try saveCheckpoint() } }
     }
 
-    /// A batch being built (or already built).
+    /// A batch being built (or already built): this rank's rows, and under mpirun the global
+    /// batch's touched rows.
     final class PendingBatch: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
         private var batch: Batch?
-        func fulfil(_ b: Batch) { batch = b; done.signal() }
+        private(set) var touched: TouchedRows?
+        func fulfil(_ b: Batch, touched: TouchedRows?) { batch = b; self.touched = touched; done.signal() }
         func wait() -> Batch { done.wait(); done.signal(); return batch! }
     }
 
@@ -275,11 +277,11 @@ public final class Trainer {
         let (bucket, positions) = order.next()
         let pending = PendingBatch()
         let slice = Self.slice(rows: positions.count, rank: communicator.rank, ranks: communicator.size)
-        let indices = positions[slice].map { buckets.members[bucket][$0] }
-        let build: @Sendable () -> Void = { [buckets, train, reverse = recipe.data.reverseSource] in
-            var batch = buckets.batch(indices, bucket: bucket, corpus: train, reverseSource: reverse)
-            batch.firstRow = slice.lowerBound
-            pending.fulfil(batch)
+        let indices = positions.map { buckets.members[bucket][$0] }
+        let build: @Sendable () -> Void = { [buckets, train, reverse = recipe.data.reverseSource, communicator] in
+            let global = buckets.batch(indices, bucket: bucket, corpus: train, reverseSource: reverse)
+            guard communicator.isDistributed else { return pending.fulfil(global, touched: nil) }
+            pending.fulfil(global.rows(slice), touched: TouchedRows(global))
         }
         if let queue { queue.async(execute: build) } else { build() }
         return pending

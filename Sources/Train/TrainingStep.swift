@@ -54,9 +54,12 @@ public struct TrainingStep {
 
     /// Takes the step on `batch`: the whole batch, or under data-parallel training this rank's
     /// slice of a global batch of `globalSize` sentences (its rows starting at `batch.firstRow`).
-    /// - Parameter dropoutSeed: the step's dropout stream (ignored when the model has none).
+    /// - Parameters:
+    ///   - touched: the global batch's rows of the embeddings and output layer, which are all the
+    ///     ranks sum of those tensors (nil: they are summed whole).
+    ///   - dropoutSeed: the step's dropout stream (ignored when the model has none).
     @discardableResult
-    public func callAsFunction(_ batch: Batch, globalSize: Int? = nil, dropoutSeed: UInt64 = 0) -> Result {
+    public func callAsFunction(_ batch: Batch, globalSize: Int? = nil, touched: TouchedRows? = nil, dropoutSeed: UInt64 = 0) -> Result {
         guard let exchange else {
             let value = Self.lossAndGradients(batch, model: model, loss: loss, parameters: parameters, workspace: workspace,
                                               dropoutSeed: dropoutSeed)
@@ -64,6 +67,8 @@ public struct TrainingStep {
             return Result(loss: value, targetTokens: batch.targetWeights.reduce(0.0) { $0 + Double($1) }, norm: norm)
         }
         let sampled = loss as? SampledSoftmax
+        exchange.touched = touched
+        exchange.sampledLoss = sampled
         let value = Self.lossAndGradients(batch, model: model, loss: loss, parameters: parameters, workspace: workspace,
                                           dropoutSeed: dropoutSeed, scale: 1 / Float(globalSize ?? batch.size)) { part in
             exchange.sum(part)

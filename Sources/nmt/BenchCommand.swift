@@ -85,12 +85,13 @@ struct BenchTrainCommand: ParsableCommand {
             throw ValidationError("a batch of \(c.batchSize) cannot be shared among \(world.size) ranks")
         }
         let slices = batches.map { $0.rows(Trainer.slice(rows: $0.size, rank: world.rank, ranks: world.size)) }
+        let touched = batches.map { world.isDistributed ? TouchedRows($0) : nil }
 
         /// One step: zero, forward, loss, backward, clip at 5, Adam (this rank's slice of the batch).
         let step = TrainingStep(model: model, loss: tokenLoss, optimizer: optimizer, parameters: store, workspace: workspace,
                                 maxGradientNorm: 5, communicator: world)
 
-        for i in 0..<2 { _ = step(slices[i], globalSize: c.batchSize) }
+        for i in 0..<2 { _ = step(slices[i], globalSize: c.batchSize, touched: touched[i]) }
         world.barrier()
         let before = step.exchangeTotals
         let flops = TrainingFlops(embedding: c.embedding, hidden: c.hidden, layers: c.layers, targetVocabulary: c.vocabulary,
@@ -99,7 +100,7 @@ struct BenchTrainCommand: ParsableCommand {
         let start = ContinuousClock.now
         for i in 0..<steps {
             let batch = batches[i % batches.count]
-            lastLoss = step(slices[i % batches.count], globalSize: c.batchSize).loss
+            lastLoss = step(slices[i % batches.count], globalSize: c.batchSize, touched: touched[i % batches.count]).loss
             tokens += batch.targetTokenCount
         }
         let elapsed = start.duration(to: .now)

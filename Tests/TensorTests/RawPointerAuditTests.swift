@@ -28,6 +28,8 @@ import Testing
         "Sources/Train/GradientExchange.swift": [
             "for range in ranges[index] { start(Region(base: parameters.gradients.pointer + range.lowerBound, count: range.count)) }":
                 "parameters: a let of self; the exchange thread's block holds it (withExtendedLifetime) while it reads",
+            "for range in denseRanges[index] { start(Region(base: parameters.gradients.pointer + range.lowerBound, count: range.count)) }":
+                "parameters: a let of self; the exchange thread's block holds it (withExtendedLifetime) while it reads",
         ],
         "Sources/Train/SGD.swift": [
             "let w = parameters.values.pointer, g = parameters.gradients.pointer":
