@@ -9,6 +9,15 @@ public enum FileSystem {
     /// Reads a whole regular file.
     /// - Throws: `FileError` when the path is missing, a directory, or unreadable.
     public static func readBytes(_ path: String) throws -> [UInt8] {
+        let (fd, info) = try openForReading(path)
+        defer { close(fd) }
+        return try readAll(fd: fd, path: path, sizeHint: Int(info.st_size))
+    }
+
+    /// Opens `path` read-only; the caller closes the descriptor.
+    /// - Returns: the descriptor and the file's status (its size).
+    /// - Throws: `FileError` when the path is missing, a directory, or cannot be opened.
+    static func openForReading(_ path: String) throws -> (descriptor: Int32, info: stat) {
         var info = stat()
         if stat(path, &info) != 0 {
             if errno == ENOENT || errno == ENOTDIR { throw FileError.notFound(path: path) }
@@ -17,8 +26,7 @@ public enum FileSystem {
         if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw FileError.unreadable(path: path, reason: errorText()) }
-        defer { close(fd) }
-        return try readAll(fd: fd, path: path, sizeHint: Int(info.st_size))
+        return (fd, info)
     }
 
     /// Reads a file descriptor (a file or a pipe) to its end.

@@ -15,14 +15,7 @@ public final class LineFile {
     /// - Throws: `FileError` when the path is missing or cannot be opened.
     public init(_ path: String, blockSize: Int = 1 << 22) throws {
         self.path = path
-        var info = stat()
-        if stat(path, &info) != 0 {
-            if errno == ENOENT || errno == ENOTDIR { throw FileError.notFound(path: path) }
-            throw FileError.unreadable(path: path, reason: FileSystem.errorText())
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
-        fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw FileError.unreadable(path: path, reason: FileSystem.errorText()) }
+        fd = try FileSystem.openForReading(path).descriptor
         stream = LineStream(fd: fd, path: path, blockSize: blockSize)
     }
 

@@ -17,14 +17,7 @@ public final class MappedFile: @unchecked Sendable {
     /// - Throws: `FileError` when the path is missing, a directory, or cannot be mapped.
     public init(_ path: String) throws {
         self.path = path
-        var info = stat()
-        if stat(path, &info) != 0 {
-            if errno == ENOENT || errno == ENOTDIR { throw FileError.notFound(path: path) }
-            throw FileError.unreadable(path: path, reason: FileSystem.errorText())
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw FileError.unreadable(path: path, reason: FileSystem.errorText()) }
+        let (fd, info) = try FileSystem.openForReading(path)
         defer { close(fd) }
         let size = Int(info.st_size)
         if size == 0 {
