@@ -10,7 +10,6 @@ runs=${1:-3}
 source Benchmarks/idle.sh
 swift build -c release --product nmt >/dev/null
 nmt=.build/release/nmt
-median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 printf '%-10s %14s %14s %6s %12s %12s\n' setting "fp32 sent/s" "int8 sent/s" ratio "fp32 RSS MB" "int8 RSS MB"
 for setting in "S 1" "S 5" "M 1" "M 5"; do
     read -r config beam <<< "$setting"
@@ -23,9 +22,9 @@ for setting in "S 1" "S 5" "M 1" "M 5"; do
         out=$("$nmt" bench translate --config "$config" --beam "$beam" --sentences "${SENTENCES:-640}" --threads 2 --precision int8)
         int8+=("$(field sentences_per_second <<< "$out")"); rss8+=("$(field peak_rss_mb <<< "$out")")
     done
-    a=$(echo "${fp32[*]}" | median); b=$(echo "${int8[*]}" | median)
+    a=$(printf "%s\n" "${fp32[@]}" | median); b=$(printf "%s\n" "${int8[@]}" | median)
     printf '%-10s %14.1f %14.1f %6.2f %12.0f %12.0f\n' "$config b$beam" "$a" "$b" "$(echo "$b / $a" | bc -l)" \
-        "$(echo "${rss32[*]}" | median)" "$(echo "${rss8[*]}" | median)"
+        "$(printf "%s\n" "${rss32[@]}" | median)" "$(printf "%s\n" "${rss8[@]}" | median)"
 done
 if [ $# -ge 4 ]; then
     model=$2 source=$3 reference=$4 work=$(mktemp -d)

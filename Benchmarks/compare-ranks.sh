@@ -12,8 +12,6 @@ source Benchmarks/idle.sh
 swift build -c release --product nmt >/dev/null
 nmt=.build/release/nmt
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-field() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
 printf '%-10s %16s %16s %6s  %10s %10s %10s %12s\n' setting "1×2 tok/s" "2×1 tok/s" ratio compute_s allreduce_s wait_s bytes
 for setting in "S full 20" "M sampled 6"; do
     read -r config loss steps <<< "$setting"
@@ -28,7 +26,7 @@ for setting in "S full 20" "M sampled 6"; do
         compute+=("$(field compute_seconds <<< "$out")"); allreduce+=("$(field allreduce_seconds <<< "$out")")
         waited+=("$(field allreduce_wait_seconds <<< "$out")"); bytes=$(field allreduce_bytes <<< "$out")
     done
-    a=$(echo "${one[*]}" | median); b=$(echo "${two[*]}" | median)
+    a=$(printf "%s\n" "${one[@]}" | median); b=$(printf "%s\n" "${two[@]}" | median)
     printf '%-10s %16.0f %16.0f %6.2f  %10.3f %10.3f %10.3f %12d\n' "$config $loss" "$a" "$b" "$(echo "$b / $a" | bc -l)" \
-        "$(echo "${compute[*]}" | median)" "$(echo "${allreduce[*]}" | median)" "$(echo "${waited[*]}" | median)" "$bytes"
+        "$(printf "%s\n" "${compute[@]}" | median)" "$(printf "%s\n" "${allreduce[@]}" | median)" "$(printf "%s\n" "${waited[@]}" | median)" "$bytes"
 done
