@@ -7,6 +7,8 @@
 # headline ratio) and as the peer's loop runs (its batches, every sentence 2 × its batch's longest
 # source: the same rows, step for step, `--schedule peer`).
 #   bash Benchmarks/compare-translate.sh [N]      (from the repository root; N runs each, default 3)
+# PRECISION=int8 (or bf16) runs ours in that precision (`--precision`; default fp32), and
+# SETTINGS="S 5 640,M 5 640" picks the settings (config, beam, sentences; default all four).
 # The peer needs its venv (shared/peers/README.md): PEER_PYTHON defaults to /tmp/peer/bin/python,
 # PEER defaults to ../shared/peers/tf_seq2seq.py.
 #
@@ -21,15 +23,18 @@ runs=${1:-3}
 script=compare-translate.sh
 source Benchmarks/harness.sh
 
+precision=${PRECISION:-fp32}
+IFS=, read -r -a settings <<< "${SETTINGS:-S 1 640,S 5 640,M 1 640,M 5 640}"
+echo "ours in $precision"
 printf '%-10s %9s  %12s %9s  %12s %9s  %6s  %14s %6s\n' config sentences "ours sent/s" "RSS MB" "peer sent/s" "RSS MB" ratio "ours as peer" ratio
-for setting in "S 1 640" "S 5 640" "M 1 640" "M 5 640"; do
+for setting in "${settings[@]}"; do
     read -r config beam sentences <<< "$setting"
     ours=(); ours_rss=(); loop=(); theirs=(); theirs_rss=(); log=""
     for _ in $(seq "$runs"); do
-        clean "$nmt" bench translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads"
+        clean "$nmt" bench translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads" --precision "$precision"
         ours+=("$(field sentences_per_second <<< "$out")"); ours_rss+=("$(field peak_rss_mb <<< "$out")")
         log+=" ours $(printf '%.1f' "${ours[-1]}")$mark"
-        clean "$nmt" bench translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads" --schedule peer
+        clean "$nmt" bench translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads" --precision "$precision" --schedule peer
         loop+=("$(field sentences_per_second <<< "$out")")
         log+=" ours-loop $(printf '%.1f' "${loop[-1]}")$mark"
         clean "$python" "$peer" translate --config "$config" --beam "$beam" --sentences "$sentences" --threads "$threads"
