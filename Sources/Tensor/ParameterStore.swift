@@ -39,9 +39,13 @@ public struct ParameterLayout: Sendable {
 /// All parameters of a model in one contiguous allocation, and their gradients in a second one
 /// with the same layout (llm.c's `ParameterTensors`): the optimiser, gradient clipping, zeroing
 /// and checkpoints each see one flat array, and a layer holds `ParameterView`s into it.
+///
+/// A store made with `init(decoding:values:)` has no gradients (an empty buffer): a model that
+/// only decodes would otherwise hold 4P zeroed bytes it never reads.
 public final class ParameterStore: @unchecked Sendable {
     public let layout: ParameterLayout
     public let values: FloatBuffer
+    /// `layout.count` floats; none in a store made for decoding (`hasGradients`).
     public let gradients: FloatBuffer
 
     public init(layout: ParameterLayout) {
@@ -50,14 +54,27 @@ public final class ParameterStore: @unchecked Sendable {
         gradients = FloatBuffer(count: layout.count)
     }
 
+    /// A store for a model that only decodes: `values` (`layout.count` floats, adopted, not
+    /// copied) and no gradients.
+    public init(decoding layout: ParameterLayout, values: FloatBuffer) {
+        precondition(values.count == layout.count, "\(values.count) values for a layout of \(layout.count)")
+        self.layout = layout
+        self.values = values
+        gradients = FloatBuffer(count: 0)
+    }
+
     public var count: Int { layout.count }
+
+    /// False for a store made for decoding.
+    public var hasGradients: Bool { gradients.count == layout.count }
 
     @inlinable public func value(_ view: ParameterView) -> Matrix {
         Matrix(values.pointer + view.offset, rows: view.rows, columns: view.columns)
     }
 
     @inlinable public func gradient(_ view: ParameterView) -> Matrix {
-        Matrix(gradients.pointer + view.offset, rows: view.rows, columns: view.columns)
+        precondition(gradients.count == layout.count, "a store made for decoding has no gradients")
+        return Matrix(gradients.pointer + view.offset, rows: view.rows, columns: view.columns)
     }
 
     /// Backward passes add into the gradients (`+=`); one call resets them all before a step.

@@ -63,9 +63,7 @@ public final class Translator: @unchecked Sendable {
                             options given: TranslationOptions) throws {
         let options = try Self.filled(given, recipe: directory.recipe)
         let choice = checkpoint ?? (FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last)
-        var info = stat()
-        let checkpointBytes = stat(directory.checkpointPath(choice), &info) == 0 ? Int(info.st_size) : 0
-        try Self.checkMemory(directory: directory, options: options, checkpointBytes: checkpointBytes)
+        try Self.checkMemory(directory: directory, options: options)
         let (model, parameters, checkpoint) = try directory.load(choice)
         let step = checkpoint.integers("step")?.first.map { Int(clamping: $0) } ?? 0
         try self.init(directory: directory, model: model, parameters: parameters, step: step, filled: options)
@@ -84,14 +82,8 @@ public final class Translator: @unchecked Sendable {
         guard directories.count > 1 else { try self.init(directory: first, options: given); return }
         if given.sampling != nil { throw TranslationError.samplingFromEnsemble }
         let options = try Self.filled(given, recipe: first.recipe)
-        var checkpointBytes = 0
-        for directory in directories {
-            try Self.checkEnsemble(first, directory)
-            let choice: ModelDirectory.CheckpointChoice = FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last
-            var info = stat()
-            checkpointBytes += stat(directory.checkpointPath(choice), &info) == 0 ? Int(info.st_size) : 0
-        }
-        try Self.checkMemory(directory: first, options: options, checkpointBytes: checkpointBytes, models: directories.count)
+        for directory in directories { try Self.checkEnsemble(first, directory) }
+        try Self.checkMemory(directory: first, options: options, models: directories.count)
         var loaded = [(model: Seq2Seq, parameters: ParameterStore, step: Int)]()
         for directory in directories {
             let (model, parameters, checkpoint) = try directory.load(FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last)
@@ -123,7 +115,7 @@ public final class Translator: @unchecked Sendable {
     /// - Throws: `TranslationError`; `MemoryError` when the workspace would not fit.
     public convenience init(sharing base: Translator, options given: TranslationOptions) throws {
         let options = try Self.filled(given, recipe: base.directory.recipe)
-        try Self.checkMemory(directory: base.directory, options: options, checkpointBytes: 0)
+        try Self.checkMemory(directory: base.directory, options: options)
         try self.init(directory: base.directory, model: base.model, parameters: base.parameters, step: base.step, filled: options,
                       members: base.members, int8: base.int8.isEmpty ? nil : base.int8)
     }
@@ -188,17 +180,17 @@ public final class Translator: @unchecked Sendable {
         recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength
     }
 
-    /// - Parameter models: an ensemble's count (the others' members' workspaces are counted
-    ///   like the first's; `checkpointBytes` is all the checkpoints').
-    private static func checkMemory(directory: ModelDirectory, options: TranslationOptions, checkpointBytes: Int, models: Int = 1) throws {
+    /// - Parameter models: an ensemble's count (the other models' parameters and workspaces are
+    ///   counted like the first's, the process once).
+    private static func checkMemory(directory: ModelDirectory, options: TranslationOptions, models: Int = 1) throws {
         let beam = options.beam!
-        func bytes(checkpointBytes: Int, alignments: Bool) -> Double {
-            DecodingMemory.bytes(configuration: directory.configuration, checkpointBytes: checkpointBytes, beam: beam,
+        func bytes(alignments: Bool) -> Double {
+            DecodingMemory.bytes(configuration: directory.configuration, precision: options.precision, beam: beam,
                                  batchSize: options.batchSize, maximumSourceLength: maximumSourceLength(directory.recipe),
                                  maxLengthRatio: options.maxLengthRatio!, alignments: alignments)
         }
-        let needed = bytes(checkpointBytes: checkpointBytes, alignments: options.attentionDirectory != nil)
-            + Double(models - 1) * bytes(checkpointBytes: 0, alignments: false)
+        let needed = bytes(alignments: options.attentionDirectory != nil)
+            + Double(models - 1) * (bytes(alignments: false) - DecodingMemory.processBytes)
         try MachineMemory.check(needed, for: "translate with beam \(beam) × batch \(options.batchSize)")
     }
 

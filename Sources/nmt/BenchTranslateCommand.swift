@@ -71,7 +71,7 @@ struct BenchTranslate: ParsableCommand {
         GEMM.threads = min(threads, ParallelLines.defaultThreads)
         let c = config, B = Self.batchSize
         let seed = UInt64(self.seed)
-        let (model, store) = c.model(seed: seed)
+        let (model, store) = c.model(seed: seed, gradients: false)
         let batches = SyntheticBatches.batches(count: max(1, sentences / B), size: B, sourceVocabulary: c.vocabulary,
                                                targetVocabulary: c.vocabulary, seed: seed)
         // Sources in reading order: a batch row holds the sentence reversed after its left padding.
