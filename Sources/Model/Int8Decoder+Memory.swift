@@ -4,7 +4,7 @@ extension Int8Decoder {
     /// decoder layer, W_c, concat's W_a[0..<H] and the output projection. (The fp32 weights stay:
     /// the encoder, attention's keys and the embedding gates' table read them.)
     public static func bytes(model: Seq2Seq, embeddingGateLimit: Int = Seq2Seq.Inference.embeddingGateLimit) -> Double {
-        products(model: model, embeddingGateLimit: embeddingGateLimit).reduce(0) { $0 + Double($1.K) * Double($1.N + 8) }
+        products(model: model, embeddingGateLimit: embeddingGateLimit).reduce(0) { $0 + Double($1.N) * Double($1.K + 8) }
     }
 
     /// The bytes one `Int8Scratch` grows to over `rows` rows: the quantized inputs [rows, K] and

@@ -83,11 +83,7 @@ public struct Checkpoint {
     /// - Throws: `FileError` when unreadable, `CheckpointError` when not a checkpoint, truncated,
     ///   corrupted, followed by extra bytes or of a newer format.
     public init(contentsOf path: String, keeping wanted: Set<String>? = nil) throws {
-        if let streamed = Checkpoint.streamed(path, keeping: wanted) {
-            self = streamed
-            return
-        }
-        try self.init(wholeFile: path, keeping: wanted)
+        self = try Checkpoint.streamed(path, keeping: wanted) ?? Checkpoint(wholeFile: path, keeping: wanted)
     }
 
     /// `init(contentsOf:keeping:)` from the file's bytes read whole: the errors' reader.
