@@ -1,3 +1,5 @@
+import Tensor
+
 extension Int8Decoder {
     /// The bytes `init` allocates for `model`'s shapes, from the shapes alone: each quantized
     /// [K, N] product's K·N int8 weights, its N scales and N column sums (4 bytes each), for each
@@ -14,6 +16,29 @@ extension Int8Decoder {
         let shapes = products(model: model, embeddingGateLimit: embeddingGateLimit)
         let K = shapes.map(\.K).max() ?? 0, N = shapes.map(\.N).max() ?? 0
         return Double(rows) * Double(K + 4 * N + 8)
+    }
+
+    /// The fp32 weights that decoding with these int8 weights reads no more: each decoder
+    /// layer's W[from_l..<input + H], W_c, concat's W_a[0..<H] and output.weight (rows of each).
+    /// What stays read: layer 0's W[0..<E] (the table of embedding gates, made by every new
+    /// `Seq2Seq.Inference`), the biases, the embeddings, the encoder, attention's keys' W_a and
+    /// v_a. `ParameterStore.release` gives them back; a test poisons them with NaN and decodes.
+    public static func replacedWeights(model: Seq2Seq, embeddingGateLimit: Int = Seq2Seq.Inference.embeddingGateLimit)
+        -> [(view: ParameterView, rows: Range<Int>)] {
+        let decoder = model.decoder, H = decoder.hidden
+        let preloaded = Seq2Seq.Inference.usesEmbeddingGates(model.configuration, limit: embeddingGateLimit)
+        var replaced = decoder.layers.enumerated().map { l, layer in
+            (view: layer.weight, rows: (l == 0 && preloaded ? decoder.embeddingSize : 0)..<(layer.inputSize + H))
+        }
+        replaced.append((decoder.attention.combine, 0..<decoder.attention.combine.rows))
+        if decoder.attention.score == .concat, let weight = decoder.attention.weight { replaced.append((weight, 0..<H)) }
+        replaced.append((model.outputWeight, 0..<model.outputWeight.rows))
+        return replaced
+    }
+
+    /// The bytes of `replacedWeights`.
+    public static func replacedBytes(model: Seq2Seq, embeddingGateLimit: Int = Seq2Seq.Inference.embeddingGateLimit) -> Double {
+        replacedWeights(model: model, embeddingGateLimit: embeddingGateLimit).reduce(0) { $0 + 4 * Double($1.rows.count * $1.view.columns) }
     }
 
     /// [K, N] of each product `init` quantizes.

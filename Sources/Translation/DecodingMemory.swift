@@ -11,8 +11,10 @@ import Tensor
 /// - the process itself before any model (`processBytes`: code, libraries, OpenBLAS's buffers);
 /// - the parameters 4P, read from the checkpoint straight into the store (`Checkpoint.streamed`:
 ///   the file's bytes are never held whole; a store for decoding has no gradients);
-/// - with `--precision int8`, the quantized weights (`Int8Decoder.bytes`) and one search's int8
-///   scratch over N rows (`Int8Decoder.scratchBytes`), and oneDNN's own state (`oneDNNBytes`);
+/// - with `--precision int8`, the quantized weights (`Int8Decoder.bytes`), then, once the fp32
+///   weights they replace are given back (`Int8Decoder.replacedBytes`, less from what follows),
+///   one search's int8 scratch over N rows (`Int8Decoder.scratchBytes`) and oneDNN's own state
+///   (`oneDNNBytes`);
 /// - `Seq2Seq.Inference` over N rows (`Seq2Seq.Inference.floats`), the candidates of `NextTokens`
 ///   (K + 1 per row) and the beam's ranking of them (K·(K + 1) per sentence);
 /// - beam search's history: 2·N entries a step for T + 1 steps, 16 bytes each, and with
@@ -31,9 +33,12 @@ public enum DecodingMemory {
         let P = Double(layout.count)
         let N = Double(B) * Double(K)
         let steps = (maxLengthRatio * Double(S)).rounded(.up) + 2
-        var bytes = processBytes + 4 * P
+        // Loaded (and quantized), then decoding, with what int8 gave back before it.
+        var loaded = 4 * P, bytes = 0.0, released = 0.0
         if precision == .int8 {
-            bytes += Int8Decoder.bytes(model: model) + Int8Decoder.scratchBytes(model: model, rows: B * K) + oneDNNBytes
+            loaded += Int8Decoder.bytes(model: model)
+            released = Int8Decoder.replacedBytes(model: model)
+            bytes += Int8Decoder.scratchBytes(model: model, rows: B * K) + oneDNNBytes
         }
         bytes += 4 * Seq2Seq.Inference.floats(configuration: configuration, rows: B * K, sentences: B, sourceLength: S)
         // `NextTokens`: k = K + 1 candidates a row (fewer for a tiny vocabulary), 8 bytes each;
@@ -46,7 +51,7 @@ public enum DecodingMemory {
         } else {
             bytes += Double(B) * steps * (12 + (alignments ? Double(S) * 4 : 0))
         }
-        return bytes
+        return processBytes + loaded + max(0, bytes - released)
     }
 
     /// Bytes of an attention map of `source` × `target` tokens: the weights and the SVG text

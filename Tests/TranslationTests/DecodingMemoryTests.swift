@@ -20,6 +20,22 @@ import Translation
                 == Array(UnsafeBufferPointer(start: written.pointer, count: written.count)))
     }
 
+    /// A translator that loaded its model for int8 gave its replaced fp32 weights back: one
+    /// sharing it must decode in int8 too.
+    @Test func aModelLoadedForInt8IsSharedOnlyInInt8() throws {
+        try #require(ReducedPrecisionCPU.current.int8, "this CPU has no int8 products")
+        let model = try TestModel()
+        var options = TranslationOptions()
+        options.precision = .int8
+        let base = try Translator(directory: model.directory, options: options)
+        var fp32 = options
+        fp32.precision = .fp32
+        #expect(throws: TranslationError.float32Released(asked: "fp32")) { try Translator(sharing: base, options: fp32) }
+        options.beam = 2
+        let shared = try Translator(sharing: base, options: options)
+        #expect(shared.options.beam == 2)
+    }
+
     /// `Int8Decoder.bytes` from the shapes alone against the matrices `init` makes (K·N int8
     /// values, N scales and N sums each), with and without the embedding gates' table, and for
     /// concat attention (its W_a[0..<H]).
