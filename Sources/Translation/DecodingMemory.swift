@@ -22,9 +22,9 @@ import Tensor
 public enum DecodingMemory {
     /// What `nmt translate` is resident in before it loads a model, rounded up: its code and
     /// libraries (ICU's data, the Swift runtime), the tokenizer's tables and OpenBLAS's buffers.
-    public static let processBytes = 128.0 * (1 << 20)
+    public static let processBytes = Double(48 << 20)
     /// oneDNN's engine, its kernels made at run time and its scratchpad, rounded up.
-    public static let oneDNNBytes = 64.0 * (1 << 20)
+    public static let oneDNNBytes = Double(64 << 20)
 
     public static func bytes(configuration: Seq2SeqConfiguration, precision: Precision = .fp32, beam K: Int, batchSize B: Int,
                              maximumSourceLength S: Int, maxLengthRatio: Double, alignments: Bool) -> Double {
