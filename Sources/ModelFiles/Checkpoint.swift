@@ -75,10 +75,19 @@ public struct Checkpoint {
 
     // MARK: - Reading
 
-    /// Reads and verifies a checkpoint.
+    /// Reads and verifies a checkpoint: in pieces (`streamed(_:keeping:)`), each tensor's floats
+    /// straight into its buffer, so that the file's bytes and the tensors made of them are never
+    /// in memory together; a file that is not a whole, valid checkpoint is then read whole to say
+    /// what is wrong with it.
+    /// - Parameter wanted: the tensors to keep (nil: all); the others are read, hashed and dropped.
     /// - Throws: `FileError` when unreadable, `CheckpointError` when not a checkpoint, truncated,
     ///   corrupted, followed by extra bytes or of a newer format.
-    public init(contentsOf path: String) throws {
+    public init(contentsOf path: String, keeping wanted: Set<String>? = nil) throws {
+        self = try Checkpoint.streamed(path, keeping: wanted) ?? Checkpoint(wholeFile: path, keeping: wanted)
+    }
+
+    /// `init(contentsOf:keeping:)` from the file's bytes read whole: the errors' reader.
+    private init(wholeFile path: String, keeping wanted: Set<String>?) throws {
         let bytes = try FileSystem.readBytes(path)
         guard bytes.count >= 8 + 4 + 8, Array(bytes[0..<8]) == Checkpoint.magic else {
             throw CheckpointError.notACheckpoint(path: path)
@@ -95,14 +104,14 @@ public struct Checkpoint {
             throw reader.diagnose()
         }
         self.init()
-        do { try readSections(&reader) } catch {
+        do { try readSections(&reader, keeping: wanted) } catch {
             // FNV-1a has a zero state: a whole file followed by zeros (its checksum, then zero words)
             // hashes to zero, and the zeros pass as the stored checksum; the sections tell.
             throw reader.diagnose()
         }
     }
 
-    private mutating func readSections(_ reader: inout Reader) throws {
+    private mutating func readSections(_ reader: inout Reader, keeping wanted: Set<String>?) throws {
         let path = reader.path
         while reader.position < reader.end {
             let kind = try reader.byte()
@@ -115,6 +124,7 @@ public struct Checkpoint {
                 integers.append((name, raw.withUnsafeBytes { p in (0..<count).map { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) } }))
             case 3:
                 let raw = try reader.take(count * 4)
+                guard wanted?.contains(name) ?? true else { continue }
                 let buffer = FloatBuffer(count: count)
                 raw.withUnsafeBytes { UnsafeMutableRawPointer(buffer.pointer).copyMemory(from: $0.baseAddress!, byteCount: count * 4) }
                 tensors.append((name, buffer))

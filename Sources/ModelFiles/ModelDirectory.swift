@@ -90,19 +90,18 @@ public struct ModelDirectory: Sendable {
          ("model.residual", String(recipe.model.residual), "false")]
     }
 
-    /// The model and its parameters from a checkpoint.
+    /// The model and its parameters from a checkpoint, for decoding: the store has no gradients,
+    /// and its values are the checkpoint's `parameters` tensor itself (read straight from the
+    /// file, not copied); the optimiser's tensors are not kept.
     /// - Throws: `FileError`/`CheckpointError` for a missing, truncated, corrupted or foreign checkpoint.
     public func load(_ choice: CheckpointChoice) throws -> (model: Seq2Seq, parameters: ParameterStore, checkpoint: Checkpoint) {
         let file = checkpointPath(choice)
         guard FileSystem.exists(file) else { throw ModelDirectoryError.noCheckpoint(path: file) }
-        let checkpoint = try Checkpoint(contentsOf: file)
+        let checkpoint = try Checkpoint(contentsOf: file, keeping: ["parameters"])
         var layout = ParameterLayout()
         let model = Seq2Seq(configuration: configuration, layout: &layout)
         try verify(checkpoint, layout: layout, path: file)
-        let parameters = ParameterStore(layout: layout)
-        let values = checkpoint.tensor("parameters")!
-        // Held explicitly, as in Trainer: only the returned checkpoint keeps it alive otherwise.
-        withExtendedLifetime(values) { parameters.values.pointer.update(from: values.pointer, count: layout.count) }
+        let parameters = ParameterStore(decoding: layout, values: checkpoint.tensor("parameters")!)
         return (model, parameters, checkpoint)
     }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import IO
 
 /// Where one parameter tensor lives in the model's flat buffers: an offset and a shape.
@@ -39,9 +42,13 @@ public struct ParameterLayout: Sendable {
 /// All parameters of a model in one contiguous allocation, and their gradients in a second one
 /// with the same layout (llm.c's `ParameterTensors`): the optimiser, gradient clipping, zeroing
 /// and checkpoints each see one flat array, and a layer holds `ParameterView`s into it.
+///
+/// A store made with `init(decoding:values:)` has no gradients (an empty buffer): a model that
+/// only decodes would otherwise hold 4P zeroed bytes it never reads.
 public final class ParameterStore: @unchecked Sendable {
     public let layout: ParameterLayout
     public let values: FloatBuffer
+    /// `layout.count` floats; none in a store made for decoding (`hasGradients`).
     public let gradients: FloatBuffer
 
     public init(layout: ParameterLayout) {
@@ -50,14 +57,41 @@ public final class ParameterStore: @unchecked Sendable {
         gradients = FloatBuffer(count: layout.count)
     }
 
+    /// A store for a model that only decodes: `values` (`layout.count` floats, adopted, not
+    /// copied) and no gradients.
+    public init(decoding layout: ParameterLayout, values: FloatBuffer) {
+        precondition(values.count == layout.count, "\(values.count) values for a layout of \(layout.count)")
+        self.layout = layout
+        self.values = values
+        gradients = FloatBuffer(count: 0)
+    }
+
     public var count: Int { layout.count }
+
+    /// False for a store made for decoding.
+    public var hasGradients: Bool { gradients.count == layout.count }
 
     @inlinable public func value(_ view: ParameterView) -> Matrix {
         Matrix(values.pointer + view.offset, rows: view.rows, columns: view.columns)
     }
 
     @inlinable public func gradient(_ view: ParameterView) -> Matrix {
-        Matrix(gradients.pointer + view.offset, rows: view.rows, columns: view.columns)
+        precondition(gradients.count == layout.count, "a store made for decoding has no gradients")
+        return Matrix(gradients.pointer + view.offset, rows: view.rows, columns: view.columns)
+    }
+
+    /// Gives the memory of `view`'s `rows` back to the system (the whole pages inside them,
+    /// `madvise(MADV_DONTNEED)`): they read as zeros afterwards. For weights nothing reads any
+    /// more, in a store made for decoding: int8 decoding's fp32 copies (`Int8Decoder.replacedWeights`).
+    public func release(_ view: ParameterView, rows: Range<Int>) {
+        precondition(!hasGradients, "weights given back in a store that trains")
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= view.rows, "rows \(rows) of \(view.name) [\(view.rows), \(view.columns)]")
+        let page = Int(getpagesize())
+        let start = Int(bitPattern: values.pointer + view.offset + rows.lowerBound * view.columns)
+        let end = Int(bitPattern: values.pointer + view.offset + rows.upperBound * view.columns)
+        let first = (start + page - 1) / page * page, last = end / page * page
+        guard last > first else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, MADV_DONTNEED)
     }
 
     /// Backward passes add into the gradients (`+=`); one call resets them all before a step.

@@ -22,6 +22,16 @@ extension Translator {
     }
 }
 
+extension Translator {
+    /// Gives back each model's fp32 weights that its int8 weights replace
+    /// (`Int8Decoder.replacedWeights`), in stores made for decoding (`ModelDirectory.load`).
+    static func releaseReplacedWeights(_ models: [(model: Seq2Seq, parameters: ParameterStore)]) {
+        for (model, parameters) in models where !parameters.hasGradients {
+            for (view, rows) in Int8Decoder.replacedWeights(model: model) { parameters.release(view, rows: rows) }
+        }
+    }
+}
+
 /// oneDNN made no int8 product for a model's shapes (or has no CPU engine).
 struct Int8Unavailable: UserError {
     let path: String

@@ -48,6 +48,9 @@ public final class Translator: @unchecked Sendable {
     /// With `options.precision` int8: each model's quantized decoder (the first model's, then the
     /// members'), shared by the translators made with `init(sharing:options:)`.
     let int8: [Int8Decoder]
+    /// With int8, whether the fp32 weights the int8 ones replace were given back (the models
+    /// this translator loaded itself): a translator sharing them must decode in int8 too.
+    let float32Released: Bool
     let preprocessor: Preprocessor
     let postprocessor: Postprocessor
     let preprocessors: LineMapper<Preprocessor.Workspace>
@@ -63,12 +66,10 @@ public final class Translator: @unchecked Sendable {
                             options given: TranslationOptions) throws {
         let options = try Self.filled(given, recipe: directory.recipe)
         let choice = checkpoint ?? (FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last)
-        var info = stat()
-        let checkpointBytes = stat(directory.checkpointPath(choice), &info) == 0 ? Int(info.st_size) : 0
-        try Self.checkMemory(directory: directory, options: options, checkpointBytes: checkpointBytes)
+        try Self.checkMemory(directory: directory, options: options)
         let (model, parameters, checkpoint) = try directory.load(choice)
         let step = checkpoint.integers("step")?.first.map { Int(clamping: $0) } ?? 0
-        try self.init(directory: directory, model: model, parameters: parameters, step: step, filled: options)
+        try self.init(directory: directory, model: model, parameters: parameters, step: step, filled: options, releasing: true)
     }
 
     /// An ensemble: the models of `directories` decode together, the mean of their
@@ -84,14 +85,8 @@ public final class Translator: @unchecked Sendable {
         guard directories.count > 1 else { try self.init(directory: first, options: given); return }
         if given.sampling != nil { throw TranslationError.samplingFromEnsemble }
         let options = try Self.filled(given, recipe: first.recipe)
-        var checkpointBytes = 0
-        for directory in directories {
-            try Self.checkEnsemble(first, directory)
-            let choice: ModelDirectory.CheckpointChoice = FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last
-            var info = stat()
-            checkpointBytes += stat(directory.checkpointPath(choice), &info) == 0 ? Int(info.st_size) : 0
-        }
-        try Self.checkMemory(directory: first, options: options, checkpointBytes: checkpointBytes, models: directories.count)
+        for directory in directories { try Self.checkEnsemble(first, directory) }
+        try Self.checkMemory(directory: first, options: options, models: directories.count)
         var loaded = [(model: Seq2Seq, parameters: ParameterStore, step: Int)]()
         for directory in directories {
             let (model, parameters, checkpoint) = try directory.load(FileSystem.exists(directory.checkpointPath(.best)) ? .best : .last)
@@ -101,7 +96,7 @@ public final class Translator: @unchecked Sendable {
             try Member(directory: directory, model: model.model, parameters: model.parameters, threads: options.threads)
         }
         try self.init(directory: first, model: loaded[0].model, parameters: loaded[0].parameters, step: loaded[0].step,
-                      filled: options, members: members)
+                      filled: options, members: members, releasing: true)
     }
 
     /// Models an ensemble cannot join: another target vocabulary, tokenizer or lowercasing.
@@ -123,9 +118,10 @@ public final class Translator: @unchecked Sendable {
     /// - Throws: `TranslationError`; `MemoryError` when the workspace would not fit.
     public convenience init(sharing base: Translator, options given: TranslationOptions) throws {
         let options = try Self.filled(given, recipe: base.directory.recipe)
-        try Self.checkMemory(directory: base.directory, options: options, checkpointBytes: 0)
+        if base.float32Released && options.precision != .int8 { throw TranslationError.float32Released(asked: options.precision.rawValue) }
+        try Self.checkMemory(directory: base.directory, options: options)
         try self.init(directory: base.directory, model: base.model, parameters: base.parameters, step: base.step, filled: options,
-                      members: base.members, int8: base.int8.isEmpty ? nil : base.int8)
+                      members: base.members, int8: base.int8.isEmpty ? nil : base.int8, releasing: base.float32Released)
     }
 
     /// A translator of parameters that are not (or not yet) a checkpoint: `nmt train` translates
@@ -139,7 +135,7 @@ public final class Translator: @unchecked Sendable {
 
     /// - Parameter options: filled in (`filled(_:recipe:)`).
     private init(directory: ModelDirectory, model: Seq2Seq, parameters: ParameterStore, step: Int, filled options: TranslationOptions,
-                 members: [Member] = [], int8: [Int8Decoder]? = nil) throws {
+                 members: [Member] = [], int8: [Int8Decoder]? = nil, releasing: Bool = false) throws {
         let recipe = directory.recipe
         let beam = options.beam!
         self.options = options
@@ -156,13 +152,18 @@ public final class Translator: @unchecked Sendable {
                                       joinsSubwords: directory.codes != nil)
         preprocessors = LineMapper(threads: options.threads) { Preprocessor.Workspace() }
         postprocessors = LineMapper(threads: options.threads) { Postprocessor.Workspace() }
+        // int8 first: the fp32 weights the int8 ones replace are given back before the searches'
+        // buffers are made, so that the two are never resident together.
+        let models: [(model: Seq2Seq, parameters: ParameterStore, path: String)] =
+            [(model, parameters, directory.path)] + members.map { ($0.model, $0.parameters, $0.directory.path) }
+        self.int8 = try Self.int8Weights(options.precision, given: int8, models: models)
+        float32Released = releasing && !self.int8.isEmpty
+        if float32Released { Self.releaseReplacedWeights(models.map { ($0.model, $0.parameters) }) }
         decoder = Search(model: model, parameters: parameters, batchSize: options.batchSize, beam: beam, sampling: options.sampling)
         self.members = members
         if !members.isEmpty {
             decoder.join(members.map { ($0.model, $0.parameters, $0.directory.recipe.data.reverseSource) })
         }
-        self.int8 = try Self.int8Weights(options.precision, given: int8, models: [(model, parameters, directory.path)]
-                                         + members.map { ($0.model, $0.parameters, $0.directory.path) })
         if !self.int8.isEmpty { decoder.decodeInInt8(self.int8) }
         if let attention = options.attentionDirectory, options.communicator.isRoot { try FileSystem.createDirectory(attention) }
         progress = Progress("translate", unit: "sentences", quiet: options.quiet || !options.communicator.isRoot)
@@ -188,17 +189,17 @@ public final class Translator: @unchecked Sendable {
         recipe.data.buckets.map { $0[0] }.max() ?? recipe.data.maxLength
     }
 
-    /// - Parameter models: an ensemble's count (the others' members' workspaces are counted
-    ///   like the first's; `checkpointBytes` is all the checkpoints').
-    private static func checkMemory(directory: ModelDirectory, options: TranslationOptions, checkpointBytes: Int, models: Int = 1) throws {
+    /// - Parameter models: an ensemble's count (the other models' parameters and workspaces are
+    ///   counted like the first's, the process once).
+    private static func checkMemory(directory: ModelDirectory, options: TranslationOptions, models: Int = 1) throws {
         let beam = options.beam!
-        func bytes(checkpointBytes: Int, alignments: Bool) -> Double {
-            DecodingMemory.bytes(configuration: directory.configuration, checkpointBytes: checkpointBytes, beam: beam,
+        func bytes(alignments: Bool) -> Double {
+            DecodingMemory.bytes(configuration: directory.configuration, precision: options.precision, beam: beam,
                                  batchSize: options.batchSize, maximumSourceLength: maximumSourceLength(directory.recipe),
                                  maxLengthRatio: options.maxLengthRatio!, alignments: alignments)
         }
-        let needed = bytes(checkpointBytes: checkpointBytes, alignments: options.attentionDirectory != nil)
-            + Double(models - 1) * bytes(checkpointBytes: 0, alignments: false)
+        let needed = bytes(alignments: options.attentionDirectory != nil)
+            + Double(models - 1) * (bytes(alignments: false) - DecodingMemory.processBytes)
         try MachineMemory.check(needed, for: "translate with beam \(beam) × batch \(options.batchSize)")
     }
 
@@ -456,6 +457,7 @@ public enum TranslationError: UserError, Equatable {
     case samplingWithBeam(beam: Int)
     case samplingWithNBest
     case samplingFromEnsemble
+    case float32Released(asked: String)
 
     public var description: String {
         switch self {
@@ -469,6 +471,8 @@ public enum TranslationError: UserError, Equatable {
             return "--sample draws one translation a line; it does not go with --n-best"
         case .samplingFromEnsemble:
             return "--sample draws from one model; give one --model"
+        case .float32Released(let asked):
+            return "--precision \(asked): this model was loaded for int8, and its fp32 decoder weights were given back; load it again"
         }
     }
 }

@@ -14,13 +14,15 @@ enum BenchConfiguration: String, ExpressibleByArgument, CaseIterable, Sendable {
     var batchSize: Int { 64 }
 
     /// The model of this size as the peer builds it (general attention, input feeding, no
-    /// dropout), its parameters drawn from U(-0.1, 0.1) with `seed` by `initializeUniform`.
-    func model(seed: UInt64) -> (model: Seq2Seq, parameters: ParameterStore) {
+    /// dropout), its parameters drawn from U(-0.1, 0.1) with `seed` by `initializeUniform`;
+    /// without gradients for a model that only decodes.
+    func model(seed: UInt64, gradients: Bool = true) -> (model: Seq2Seq, parameters: ParameterStore) {
         var layout = ParameterLayout()
         let model = Seq2Seq(configuration: Seq2SeqConfiguration(
             sourceVocabularySize: vocabulary, targetVocabularySize: vocabulary, embedding: embedding,
             hidden: hidden, layers: layers, score: .general, inputFeeding: true, dropout: 0), layout: &layout)
-        let parameters = ParameterStore(layout: layout)
+        let parameters = gradients ? ParameterStore(layout: layout)
+                                   : ParameterStore(decoding: layout, values: FloatBuffer(count: layout.count))
         parameters.initializeUniform(scale: 0.1, seed: seed)
         return (model, parameters)
     }

@@ -71,7 +71,7 @@ struct BenchTranslate: ParsableCommand {
         GEMM.threads = min(threads, ParallelLines.defaultThreads)
         let c = config, B = Self.batchSize
         let seed = UInt64(self.seed)
-        let (model, store) = c.model(seed: seed)
+        let (model, store) = c.model(seed: seed, gradients: false)
         let batches = SyntheticBatches.batches(count: max(1, sentences / B), size: B, sourceVocabulary: c.vocabulary,
                                                targetVocabulary: c.vocabulary, seed: seed)
         // Sources in reading order: a batch row holds the sentence reversed after its left padding.
@@ -89,16 +89,20 @@ struct BenchTranslate: ParsableCommand {
                 order[start..<min(start + B, order.count)].map { sentences[$0] }
             }
         }
-        let search = Search(model: model, parameters: store, batchSize: B, beam: beam)
-        // int8: the weights quantized once, as `nmt translate` does at load (timed apart).
+        // int8: the weights quantized once, as `nmt translate` does at load (timed apart), and the
+        // fp32 ones they replace given back before the search's buffers are made.
         let precision = try Precision.resolved(self.precision)
         var quantizeSeconds = 0.0
+        var int8: Int8Decoder?
         if precision == .int8 {
             let quantizeStart = ContinuousClock.now
             guard let weights = Int8Decoder(model: model, parameters: store) else { throw Int8BenchUnavailable() }
             quantizeSeconds = BenchMeasures.seconds(quantizeStart.duration(to: .now))
-            search.decodeInInt8([weights])
+            for (view, rows) in Int8Decoder.replacedWeights(model: model) { store.release(view, rows: rows) }
+            int8 = weights
         }
+        let search = Search(model: model, parameters: store, batchSize: B, beam: beam)
+        if let int8 { search.decodeInInt8([int8]) }
 
         /// One batch; <eos> forced at each sentence's limit.
         func decode(_ batch: [[Int32]]) -> Int {

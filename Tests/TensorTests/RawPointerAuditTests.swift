@@ -66,6 +66,14 @@ import Testing
             "Matrix(gradients.pointer + view.offset, rows: view.rows, columns: view.columns)":
                 "a view into the store's own let buffer: whoever holds the view holds the store (layers get it as an argument)",
             "let p = values.pointer + view.offset": "a let property of self",
+            "return Matrix(gradients.pointer + view.offset, rows: view.rows, columns: view.columns)":
+                "a view into the store's own let buffer: whoever holds the view holds the store (layers get it as an argument)",
+            "let start = Int(bitPattern: values.pointer + view.offset + rows.lowerBound * view.columns)": "a let property of self, for the call",
+            "let end = Int(bitPattern: values.pointer + view.offset + rows.upperBound * view.columns)": "a let property of self, for the call",
+        ],
+        "Sources/ModelFiles/Checkpoint+Streamed.swift": [
+            "guard file.consume(n * 4, end: end, into: UnsafeMutableRawPointer(buffer.pointer)) else { return nil }":
+                "buffer is appended to checkpoint.tensors on the next line (a later use)",
         ],
         "Sources/Tensor/Workspace.swift": [
             "let m = Matrix(blocks[blocks.count - 1].pointer + used, rows: rows, columns: columns)":

@@ -77,8 +77,9 @@ import TestSupport
     @Test func estimateGrowsWithBeamBatchAndRatio() throws {
         let model = try TestModel()
         let configuration = model.directory.configuration
+        // Less the process itself, which does not grow.
         func bytes(_ beam: Int, _ batch: Int, _ ratio: Double, _ alignments: Bool = false) -> Double {
-            DecodingMemory.bytes(configuration: configuration, checkpointBytes: 0, beam: beam, batchSize: batch,
+            -DecodingMemory.processBytes + DecodingMemory.bytes(configuration: configuration, beam: beam, batchSize: batch,
                                  maximumSourceLength: 6, maxLengthRatio: ratio, alignments: alignments)
         }
         #expect(bytes(256, 4096, 2) > 100 * bytes(5, 64, 2))
@@ -89,7 +90,7 @@ import TestSupport
         var recipe = Recipe()
         recipe.data.buckets = [[80, 90]]
         let shipped = recipe.largestConfiguration
-        let huge = DecodingMemory.bytes(configuration: shipped, checkpointBytes: 0, beam: 100_000, batchSize: 64,
+        let huge = DecodingMemory.bytes(configuration: shipped, beam: 100_000, batchSize: 64,
                                         maximumSourceLength: 80, maxLengthRatio: 2, alignments: false)
         let logits = 100_000.0 * 64 * 20_000 * 4
         #expect(huge >= 3 * logits && huge <= 6 * logits, "\(huge)")
